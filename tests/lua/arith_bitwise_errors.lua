@@ -1,0 +1,16 @@
+-- bitwise operations on non-integral values raise errors
+local function try(f) local ok, e = pcall(f); print(ok, e) end
+try(function() return 1.5 & 1 end)
+try(function() return 1 | 2.5 end)
+try(function() return ~0.5 end)
+try(function() return 1 << 1.1 end)
+try(function() return 2^63 | 0 end)
+try(function() return math.huge & 1 end)
+try(function() return (0/0) | 1 end)
+try(function() return "1.5" | 0 end)
+try(function() return "abc" | 0 end)
+try(function() return {} & 1 end)
+try(function() return nil ~ 1 end)
+try(function() local t = {}; return t.x >> 1 end)
+try(function() local s = "x"; return ~s end)
+try(function() return true | 1 end)

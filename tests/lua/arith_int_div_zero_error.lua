@@ -1,0 +1,16 @@
+-- integer division/modulo by zero errors vs float results
+local function try(label, f)
+  local ok, r = pcall(f)
+  print(label, ok, r)
+end
+try("1//0", function() return 1 // 0 end)
+try("1%0", function() return 1 % 0 end)
+try("0//0", function() local a, b = 0, 0; return a // b end)
+try("mini//0", function() return math.mininteger // 0 end)
+try("1//0.0", function() return 1 // 0.0 end)
+try("1.0//0", function() return 1.0 // 0 end)
+try("1/0", function() return 1 / 0 end)
+try("'1'//'0'", function() return "1" // "0" end)
+try("'1'%0", function() return "1" % 0 end)
+try("math.fmod(1,0)", function() return math.fmod(1, 0) end)
+try("math.fmod(1,0.0)", function() return tostring(math.fmod(1, 0.0) ~= math.fmod(1, 0.0)) end)

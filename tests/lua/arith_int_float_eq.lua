@@ -1,0 +1,18 @@
+-- equality and comparisons between integers and floats
+print(1 == 1.0, -1 == -1.0, 0 == -0.0)
+print(2^53 == 2^53 + 1, math.tointeger(2^53) == 2^53)
+print((2^53 | 0) + 1 == 2^53 + 1)
+print(9007199254740993 == 9007199254740992.0)
+print(9007199254740993 < 9007199254740994.0)
+print(math.maxinteger == 2^63, math.maxinteger < 2^63)
+print(math.mininteger == -2^63, math.mininteger <= -2^63)
+print(1 < 1.5, 2 > 1.5, 1 <= 1.0, 1 >= 1.0)
+print(3 == 3.0000000000000001)
+print(math.maxinteger + 0.0 == 2^63)
+print(1 == "1", "1" == 1)
+print(0.1 + 0.2 == 0.3, 0.5 + 0.25 == 0.75)
+print(-0.0 == 0, 1/0 == math.huge)
+local nan = 0/0
+print(nan == 1, 1 < nan, nan >= 1)
+print(math.maxinteger < math.huge, math.mininteger > -math.huge)
+print(9007199254740993 <= 9007199254740992.0, 9007199254740993 > 9007199254740992.0)

@@ -1,0 +1,22 @@
+-- resuming dead or running coroutines
+local co = coroutine.create(function() return 1 end)
+print(coroutine.resume(co))
+print(coroutine.resume(co))
+print(coroutine.resume(co))
+local w = coroutine.wrap(function() return "once" end)
+print(w())
+print(pcall(w))
+local self_co
+self_co = coroutine.create(function() return coroutine.resume(self_co) end)
+print(coroutine.resume(self_co))
+local main = coroutine.running()
+print(coroutine.resume(main))
+local errco = coroutine.create(function() error("x", 0) end)
+coroutine.resume(errco)
+print(coroutine.status(errco), coroutine.resume(errco))
+local outer
+outer = coroutine.create(function()
+  local inner = coroutine.create(function() return coroutine.resume(outer) end)
+  return coroutine.resume(inner)
+end)
+print(coroutine.resume(outer))

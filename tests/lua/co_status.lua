@@ -1,0 +1,22 @@
+-- coroutine.status in all states
+local main_co
+local co
+co = coroutine.create(function()
+  print("inside: status of self", coroutine.status(co))
+  local inner = coroutine.create(function()
+    print("inner sees outer as", coroutine.status(co))
+    coroutine.yield()
+  end)
+  coroutine.resume(inner)
+  print("inner after yield", coroutine.status(inner))
+  coroutine.yield()
+  error("die")
+end)
+print(coroutine.status(co))
+coroutine.resume(co)
+print(coroutine.status(co))
+print(coroutine.resume(co))
+print(coroutine.status(co))
+print(pcall(coroutine.status, nil))
+local t, ismain = coroutine.running()
+print(type(t), ismain, coroutine.status(t))

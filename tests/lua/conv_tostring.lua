@@ -1,0 +1,18 @@
+-- tostring on every deterministic value kind
+print(tostring(nil), tostring(true), tostring(false))
+print(tostring(0), tostring(-0), tostring(1.0), tostring(-1.25))
+print(tostring("str"), tostring(""), tostring("with\0nul"):len())
+print(tostring(1e15), tostring(1e16), tostring(123456.789))
+print(type(tostring({})), tostring({}):sub(1, 7))
+print(tostring(print):sub(1, 9))
+print(tostring(coroutine.create(print)):sub(1, 7))
+local mt = {__tostring = function(t) return "Obj<" .. t.id .. ">" end}
+local o = setmetatable({id = 7}, mt)
+print(tostring(o), o)
+local named = setmetatable({}, {__name = "MyType"})
+print((tostring(named):gsub("0x%x+", "ADDR"):gsub(": [%x]+$", ": ADDR")))
+print(pcall(tostring))
+local bad = setmetatable({}, {__tostring = function() return 42 end})
+print(pcall(tostring, bad))
+print(tostring(2^63), tostring(math.mininteger))
+print(#tostring(12345), #tostring(-0.5))

@@ -1,0 +1,20 @@
+-- indexing nil values: messages name the variable
+local function try(f) local ok, e = pcall(f); print(e) end
+try(function() local x; return x.field end)
+try(function() return undefined_global.field end)
+try(function() local t = {}; return t.a.b end)
+local up = nil
+try(function() return up.z end)
+try(function() local t = {inner = {}}; return t.inner.missing.deep end)
+try(function() local t = {}; t.a.b = 1 end)
+try(function() local s; s.x = 1 end)
+try(function() undefined_global.x = 1 end)
+try(function() local t = {}; return t[1][2] end)
+try(function() local a = {b = {}}; return a.b.c.d end)
+try(function() local n = 5; return n.x end)
+try(function() local b = true; return b[1] end)
+try(function() return ("x").y.z end)
+try(function() local t = {}; local k = "key"; return t[k].v end)
+try(function() local f = function() end; return f.x end)
+try(function(...) local t = ...; return t.x end)
+try(function() return math.nothing.x end)

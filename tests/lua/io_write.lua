@@ -1,0 +1,23 @@
+-- io.write with strings and numbers
+io.write("a", "b", "c", "\n")
+io.write(1, " ", 2.5, " ", -3, " ", 1e100, " ", 2^63, "\n")
+io.write(1.0, " ", -0.0, " ", 100.0, " ", 0.1, "\n")
+io.write(math.maxinteger, " ", math.mininteger, "\n")
+io.write()
+io.write("")
+local r = io.write("chained ")
+print(r == io.stdout)
+io.write("x"):write("y"):write("\n")
+print(pcall(io.write, nil))
+print(pcall(io.write, true))
+io.stdout:write("via stdout ", 42, "\n")
+print(io.type(io.stdout), io.type(42), io.type(io.stdin))
+local t = {}
+for i = 1, 5 do t[#t + 1] = i end
+io.write(table.concat(t, ","), "\n")
+print(("%5.1f"):format(3.14159))
+io.write(string.format("%-5s|%5s|\n", "ab", "cd"))
+print(1, nil, false, "s", 2.0)
+print()
+print("")
+print(nil)

@@ -1,0 +1,17 @@
+-- __tostring and __name
+local P = {__tostring = function(p) return "Point(" .. p.x .. ", " .. p.y .. ")" end}
+local p = setmetatable({x = 1, y = 2}, P)
+print(p)
+print(tostring(p), string.format("%s", p))
+print(("%s and %s"):format(p, setmetatable({x = 3, y = 4}, P)))
+local named = setmetatable({}, {__name = "Widget"})
+local s = tostring(named)
+print(s:match("^Widget: ") ~= nil)
+print(pcall(function() return named + 1 end))
+print(pcall(function() return #named .. named end))
+print(pcall(string.rep, named))
+local both = setmetatable({}, {__name = "Both", __tostring = function() return "tostring wins" end})
+print(tostring(both))
+local badname = setmetatable({}, {__name = 42})
+print(tostring(badname):match("^table: ") ~= nil)
+print(pcall(tostring, setmetatable({}, {__tostring = function() return {} end})))

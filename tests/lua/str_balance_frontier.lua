@@ -1,0 +1,18 @@
+-- %b balanced matches and %f frontier patterns
+print(string.match("f(a(b)c)d", "%b()"))
+print(string.gsub("x [a [b] c] y [d]", "%b[]", "<>"))
+print(string.match("{{}", "%b{}"))
+print(string.match("no parens", "%b()"))
+print(string.match("<<a>>", "%b<>"))
+print(string.gsub("THE (quick) fox", "%f[%a]%a+", "W"))
+print(string.gsub("hello world, hello lua", "%f[%w]hello%f[%W]", "bye"))
+print(string.find("THE (quick) fox", "%f[%l]"))
+for w in string.gmatch("one two-three four", "%f[%w]%w+%f[%W]") do io.write(w, ".") end
+print()
+print(string.gsub("aaa bbb", "%f[%S]", "|"))
+print(string.gsub("x", "%f[%z]", "!"))
+print(pcall(string.match, "x", "%b"))
+print(pcall(string.match, "x", "%f"))
+print(pcall(string.match, "x", "%fa"))
+print(string.match("if (a and (b or c)) then", "%((.*)%)"))
+print(string.match("if (a and (b or c)) then", "%b()"))

@@ -1,0 +1,13 @@
+-- string.rep with and without separator
+print(string.rep("ab", 3))
+print(string.rep("ab", 3, ","))
+print(string.rep("x", 0), "|", string.rep("x", -1), "|", string.rep("x", 1, "SEP"))
+print(string.rep("", 5), #string.rep("", 1000000))
+print(string.rep("-", 20))
+print(#string.rep("abc", 10000), #string.rep("abc", 100, ", "))
+print(("ha"):rep(4, " "))
+print(string.rep(5, 3))
+print(pcall(string.rep))
+print(pcall(string.rep, "x"))
+print(pcall(string.rep, "x", "y"))
+print(pcall(string.rep, "x", math.maxinteger))
