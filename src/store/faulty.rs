@@ -29,6 +29,11 @@ impl<S: Store> FaultyStore<S> {
         FaultyStore { inner, plan, mutations: 0, dead: false }
     }
 
+    /// Replaces the plan (indexes keep counting from the operations so far).
+    pub fn set_plan(&mut self, plan: FaultPlan) {
+        self.plan = plan;
+    }
+
     /// How many mutating operations have been attempted so far.
     pub fn mutations(&self) -> u64 {
         self.mutations

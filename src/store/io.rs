@@ -117,6 +117,11 @@ struct SimState {
     files: BTreeMap<String, SimFileState>,
     /// xorshift state deciding what survives a power cut.
     rng: u64,
+    /// Mutating file operations (write, set_len, sync) left before the disk
+    /// "dies": that one and all later ones fail until the next power cut.
+    ops_left: Option<u64>,
+    /// Mutating file operations so far.
+    ops: u64,
 }
 
 #[derive(Default, Clone)]
@@ -144,23 +149,35 @@ impl SimDisk {
         disk
     }
 
-    /// Cuts the power: each file keeps its durable bytes plus a random part of
-    /// what was written since its last sync.
+    /// Cuts the power: each file keeps its durable bytes plus part of what was
+    /// written since its last sync. Which part is drawn per file from the
+    /// patterns real disks show: nothing, everything, random sectors, the
+    /// oldest changes only, or the newest changes only (writes reordered).
     pub fn power_cut(&self) {
         let mut state = self.state.borrow_mut();
         let mut rng = state.rng;
         for file in state.files.values_mut() {
             let mut image = file.durable.clone();
-            for change in &file.unsynced {
+            let n = file.unsynced.len();
+            let pattern = next_random(&mut rng) % 5;
+            let cut = if n == 0 { 0 } else { (next_random(&mut rng) % (n as u64 + 1)) as usize };
+            for (index, change) in file.unsynced.iter().enumerate() {
+                let keep_whole = match pattern {
+                    0 => Some(false),
+                    1 => Some(true),
+                    2 => None,
+                    3 => Some(index < cut),
+                    _ => Some(index >= cut),
+                };
                 match change {
                     Change::SetLen(len) => {
-                        if next_random(&mut rng) % 2 == 0 {
+                        if keep_whole.unwrap_or_else(|| next_random(&mut rng) % 2 == 0) {
                             image.resize(to_usize(*len), 0);
                         }
                     }
                     Change::Write { offset, data } => {
                         for (i, sector) in data.chunks(SECTOR).enumerate() {
-                            if next_random(&mut rng) % 3 != 0 {
+                            if keep_whole.unwrap_or_else(|| next_random(&mut rng) % 3 != 0) {
                                 write_into(&mut image, *offset + (i * SECTOR) as u64, sector);
                             }
                         }
@@ -172,6 +189,18 @@ impl SimDisk {
             file.unsynced.clear();
         }
         state.rng = rng;
+        state.ops_left = None;
+    }
+
+    /// Makes the `n`-th mutating file operation from now (0-based) and every
+    /// later one fail, as if the machine died there.
+    pub fn fail_after(&self, n: u64) {
+        self.state.borrow_mut().ops_left = Some(n);
+    }
+
+    /// Mutating file operations performed so far.
+    pub fn ops(&self) -> u64 {
+        self.state.borrow().ops
     }
 
     /// Flips one byte of a file, as media corruption would.
@@ -217,6 +246,20 @@ pub struct SimFile {
 }
 
 impl SimFile {
+    /// Counts a mutating operation and fails it if the disk has died.
+    fn mutate<R>(&self, f: impl FnOnce(&mut SimFileState) -> R) -> io::Result<R> {
+        {
+            let mut state = self.disk.state.borrow_mut();
+            match state.ops_left {
+                Some(0) => return Err(io::Error::other("simulated crash")),
+                Some(n) => state.ops_left = Some(n - 1),
+                None => {}
+            }
+            state.ops += 1;
+        }
+        self.with(f)
+    }
+
     fn with<R>(&self, f: impl FnOnce(&mut SimFileState) -> R) -> io::Result<R> {
         let mut state = self.disk.state.borrow_mut();
         match state.files.get_mut(&self.name) {
@@ -240,13 +283,13 @@ impl BlockFile for SimFile {
         })?
     }
     fn write_at(&mut self, offset: u64, data: &[u8]) -> io::Result<()> {
-        self.with(|file| {
+        self.mutate(|file| {
             write_into(&mut file.current, offset, data);
             file.unsynced.push(Change::Write { offset, data: data.to_vec() });
         })
     }
     fn sync(&mut self) -> io::Result<()> {
-        self.with(|file| {
+        self.mutate(|file| {
             file.durable = file.current.clone();
             file.unsynced.clear();
         })
@@ -255,7 +298,7 @@ impl BlockFile for SimFile {
         self.with(|file| file.current.len() as u64)
     }
     fn set_len(&mut self, len: u64) -> io::Result<()> {
-        self.with(|file| {
+        self.mutate(|file| {
             file.current.resize(to_usize(len), 0);
             file.unsynced.push(Change::SetLen(len));
         })
