@@ -16,8 +16,11 @@
 
 use crate::store::PageNo;
 
-/// Entries in each TLB (a power of two).
-const TLB_ENTRIES: usize = 256;
+/// The fewest entries in each TLB. A TLB gets at least as many entries as
+/// there are frames (rounded up to a power of two), so that a working set that
+/// fits in the physical heap also fits in the TLB: with too small a TLB,
+/// random accesses over a resident heap were 6x slower (docs/numbers.md).
+const MIN_TLB_ENTRIES: usize = 256;
 const NO_PAGE: PageNo = PageNo::MAX;
 const LEAF_BITS: u32 = 10;
 const NOT_RESIDENT: u32 = u32::MAX;
@@ -78,6 +81,8 @@ pub(crate) struct Frames {
     hand: usize,
     pub read_tlb: Box<[TlbEntry]>,
     pub write_tlb: Box<[TlbEntry]>,
+    /// TLB entries - 1 (a power of two minus one).
+    pub tlb_mask: usize,
     /// Frames held for the current instruction.
     held: Vec<u32>,
     dirty_count: usize,
@@ -93,14 +98,12 @@ pub struct Victims {
     pub dirty: Vec<PageNo>,
 }
 
-fn tlb_slot(page: PageNo) -> usize {
-    (page as usize) & (TLB_ENTRIES - 1)
-}
 
 impl Frames {
     pub fn new(page_size: usize, frame_count: usize) -> Self {
         assert!(page_size.is_power_of_two(), "page size must be a power of two");
         let count = u32::try_from(frame_count).expect("frame count fits in u32");
+        let tlb_entries = frame_count.next_power_of_two().max(MIN_TLB_ENTRIES);
         Frames {
             page_shift: page_size.trailing_zeros(),
             page_size,
@@ -109,11 +112,18 @@ impl Frames {
             table: PageTable::default(),
             free: (0..count).rev().collect(),
             hand: 0,
-            read_tlb: vec![EMPTY_TLB; TLB_ENTRIES].into_boxed_slice(),
-            write_tlb: vec![EMPTY_TLB; TLB_ENTRIES].into_boxed_slice(),
+            read_tlb: vec![EMPTY_TLB; tlb_entries].into_boxed_slice(),
+            write_tlb: vec![EMPTY_TLB; tlb_entries].into_boxed_slice(),
+            tlb_mask: tlb_entries - 1,
             held: Vec::new(),
             dirty_count: 0,
         }
+    }
+
+    /// The TLB slot of a page: its low bits, so consecutive pages never collide.
+    #[inline(always)]
+    pub fn tlb_slot(&self, page: PageNo) -> usize {
+        (page as usize) & self.tlb_mask
     }
 
     pub fn frame_count(&self) -> usize {
@@ -151,7 +161,7 @@ impl Frames {
         let frame = self.frame_of(page)?;
         self.info[frame as usize].referenced = true;
         let base = self.base(frame);
-        self.read_tlb[tlb_slot(page)] = TlbEntry { page, base };
+        self.read_tlb[self.tlb_slot(page)] = TlbEntry { page, base };
         Some(base)
     }
 
@@ -165,8 +175,8 @@ impl Frames {
             self.dirty_count += 1;
         }
         let base = self.base(frame);
-        self.read_tlb[tlb_slot(page)] = TlbEntry { page, base };
-        self.write_tlb[tlb_slot(page)] = TlbEntry { page, base };
+        self.read_tlb[self.tlb_slot(page)] = TlbEntry { page, base };
+        self.write_tlb[self.tlb_slot(page)] = TlbEntry { page, base };
         Some(base)
     }
 
@@ -197,7 +207,7 @@ impl Frames {
             self.dirty_count -= 1;
         }
         self.table.set(page, NOT_RESIDENT);
-        let slot = tlb_slot(page);
+        let slot = self.tlb_slot(page);
         if self.read_tlb[slot].page == page {
             self.read_tlb[slot] = EMPTY_TLB;
         }
@@ -218,7 +228,7 @@ impl Frames {
         if info.dirty {
             info.dirty = false;
             self.dirty_count -= 1;
-            let slot = tlb_slot(page);
+            let slot = self.tlb_slot(page);
             if self.write_tlb[slot].page == page {
                 self.write_tlb[slot] = EMPTY_TLB;
             }
@@ -265,14 +275,14 @@ impl Frames {
             let frame = self.hand;
             self.hand = (self.hand + 1) % n;
             steps += 1;
-            let info = &mut self.info[frame];
+            let info = self.info[frame];
             if info.page == NO_PAGE || info.pins > 0 || info.held {
                 continue;
             }
             if info.referenced {
-                info.referenced = false;
+                self.info[frame].referenced = false;
                 // Drop it from the read TLB so a later hit sets the bit again.
-                let slot = tlb_slot(info.page);
+                let slot = self.tlb_slot(info.page);
                 if self.read_tlb[slot].page == info.page {
                     self.read_tlb[slot] = EMPTY_TLB;
                 }

@@ -116,11 +116,22 @@ impl Heap {
         let page = addr >> self.frames.page_shift;
         let in_page = (addr & self.offset_mask) as usize;
         let tlb = if write { &self.frames.write_tlb } else { &self.frames.read_tlb };
-        let entry = tlb[(page as usize) & (tlb.len() - 1)];
-        if entry.page == page && in_page + N <= self.frames.page_size {
+        let entry = tlb[self.frames.tlb_slot(page)];
+        if entry.page == page && in_page <= self.frames.page_size - N {
             return Ok(entry.base + in_page);
         }
         self.offset_slow(addr, N, write)
+    }
+
+    /// The `N` bytes at a frame offset from [`Heap::offset`].
+    #[inline(always)]
+    fn bytes_at<const N: usize>(&self, at: usize) -> [u8; N] {
+        debug_assert!(at + N <= self.frames.bytes.len());
+        // SAFETY: `at` comes from `offset::<N>`, which returns `base + in_page`
+        // where `base` is the start of a frame (so `base + page_size <=
+        // bytes.len()`, established in `Frames::new`) and `in_page <=
+        // page_size - N`; hence `at + N <= bytes.len()`.
+        unsafe { *(self.frames.bytes.as_ptr().add(at) as *const [u8; N]) }
     }
 
     #[cold]
@@ -149,49 +160,52 @@ impl Heap {
     #[inline]
     pub fn read_u64(&mut self, addr: Addr) -> Result<u64, Fault> {
         let at = self.offset::<8>(addr, false)?;
-        Ok(u64::from_le_bytes(self.frames.bytes[at..at + 8].try_into().expect("8 bytes")))
+        Ok(u64::from_le_bytes(self.bytes_at::<8>(at)))
     }
 
     #[inline]
     pub fn read_u32(&mut self, addr: Addr) -> Result<u32, Fault> {
         let at = self.offset::<4>(addr, false)?;
-        Ok(u32::from_le_bytes(self.frames.bytes[at..at + 4].try_into().expect("4 bytes")))
+        Ok(u32::from_le_bytes(self.bytes_at::<4>(at)))
     }
 
     #[inline]
     pub fn read_u8(&mut self, addr: Addr) -> Result<u8, Fault> {
         let at = self.offset::<1>(addr, false)?;
-        Ok(self.frames.bytes[at])
+        Ok(self.bytes_at::<1>(at)[0])
     }
 
     #[inline]
     pub fn write_u64(&mut self, addr: Addr, value: u64) -> Result<(), Fault> {
         let at = self.offset::<8>(addr, true)?;
-        self.store_bytes(at, &value.to_le_bytes());
+        self.store_array(at, value.to_le_bytes());
         Ok(())
     }
 
     #[inline]
     pub fn write_u32(&mut self, addr: Addr, value: u32) -> Result<(), Fault> {
         let at = self.offset::<4>(addr, true)?;
-        self.store_bytes(at, &value.to_le_bytes());
+        self.store_array(at, value.to_le_bytes());
         Ok(())
     }
 
     #[inline]
     pub fn write_u8(&mut self, addr: Addr, value: u8) -> Result<(), Fault> {
         let at = self.offset::<1>(addr, true)?;
-        self.store_bytes(at, &[value]);
+        self.store_array(at, [value]);
         Ok(())
     }
 
+    /// Writes `N` bytes at a frame offset from [`Heap::offset`], logging the
+    /// old ones first.
     #[inline(always)]
-    fn store_bytes(&mut self, at: usize, bytes: &[u8]) {
-        let dst = &mut self.frames.bytes[at..at + bytes.len()];
+    fn store_array<const N: usize>(&mut self, at: usize, bytes: [u8; N]) {
         if self.logging {
-            self.undo.record(at, dst);
+            let old = self.bytes_at::<N>(at);
+            self.undo.record(at, &old);
         }
-        dst.copy_from_slice(bytes);
+        // SAFETY: as in `bytes_at`: `at + N <= bytes.len()`.
+        unsafe { *(self.frames.bytes.as_mut_ptr().add(at) as *mut [u8; N]) = bytes }
     }
 
     /// Faults (naming every missing page) unless all of `addr..addr + len` is resident.
