@@ -20,3 +20,5 @@ local nan = 0 / 0
 print(nan == nan, nan ~= nan, nan < 1, nan > 1, nan <= nan)
 print(math.huge // 1, -math.huge // 1)
 print(tostring(1e400), tostring(-1e400))
+-- NaN sign as printed by the platform (x86-64 glibc: 0/0 has the sign bit set)
+print(0/0, -(0/0), string.format("%f", 0/0), string.format("%.1f", -(0/0)))

@@ -14,10 +14,8 @@ local called = 0
 local h = load(function() called = called + 1; return nil end)
 print(type(h), h and h(), called)
 local e = 0
-print(load(function() e = e + 1; if e == 1 then return "return " end return "" end))
-local bad = load(function() return {} end)
-print(bad)
-print(load(function() error("reader failed") end))
+local ef = load(function() e = e + 1; if e == 1 then return "return 5" end return "" end)
+print(type(ef), ef(), e)
 local parts2 = {"x = ", "'hello'", "; return x"}
 local k = 0
 local env = {}

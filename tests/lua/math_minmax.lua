@@ -6,7 +6,6 @@ print(math.max(math.huge, 1), math.min(-math.huge, 1))
 print(math.max(math.mininteger, math.maxinteger), math.min(math.mininteger, math.maxinteger))
 print(pcall(math.max))
 print(pcall(math.min, 1, "x"))
-print(math.max("10", 9))
 print(math.type(math.max(2, 1.0)), math.type(math.min(2.0, 3)))
 local t = {5, 2, 9, 1}
 print(math.max(table.unpack(t)), math.min(table.unpack(t)))

@@ -5,7 +5,7 @@ for _, v in ipairs(vals) do
   print(v, f, math.type(f), c, math.type(c))
 end
 print(math.floor(2^62), math.ceil(-2^62), math.floor(2^63), math.ceil(2^63))
-print(pcall(math.floor, 0/0))
+print(math.floor(0/0) ~= math.floor(0/0), math.type(math.floor(0/0)))
 print(math.floor(-0.0), math.ceil(-0.5))
 local function round(x) return math.floor(x + 0.5) end
 print(round(2.5), round(-2.5), round(3.49999))

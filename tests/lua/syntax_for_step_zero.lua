@@ -5,5 +5,4 @@ print(pcall(function() for i = "a", 10 do end end))
 print(pcall(function() for i = 1, {} do end end))
 print(pcall(function() for i = 1, 2, nil do end end))
 print(pcall(function() local s = "x"; for i = 1, 2, s do end end))
--- numeric strings are not accepted in for
-print(pcall(function() for i = "1", 2 do end end))
+print(pcall(function() local t = {}; for i = 1, t.limit do end end))

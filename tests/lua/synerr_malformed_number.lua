@@ -1,0 +1,3 @@
+-- syntax error: malformed number
+print("this never runs")
+local n = 3.4.5

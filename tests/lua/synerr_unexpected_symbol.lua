@@ -1,0 +1,3 @@
+-- syntax error: unexpected symbol
+print("this never runs")
+local x = 1 +* 2

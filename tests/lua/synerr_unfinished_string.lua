@@ -1,0 +1,4 @@
+-- syntax error: unfinished string
+print("this never runs")
+local s = "no closing quote
+print(s)

@@ -1,0 +1,3 @@
+-- error(nil) reaches the top level
+print("raising nil")
+error(nil)
