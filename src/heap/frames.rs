@@ -252,6 +252,10 @@ impl Frames {
         }
     }
 
+    pub fn has_held(&self) -> bool {
+        !self.held.is_empty()
+    }
+
     /// Ends the current instruction: its held frames become evictable again.
     pub fn release_held(&mut self) {
         for frame in self.held.drain(..) {

@@ -278,8 +278,16 @@ impl Heap {
 
     /// Ends an instruction that completed: its writes stand, its held pages
     /// become evictable, the pages it freed leave memory.
+    #[inline]
     pub fn commit_step(&mut self) {
         self.undo.clear();
+        if self.frames.has_held() || !self.wanted.is_empty() || !self.step_frees.is_empty() {
+            self.finish_step();
+        }
+    }
+
+    #[cold]
+    fn finish_step(&mut self) {
         self.frames.release_held();
         self.wanted.clear();
         for (start, count) in std::mem::take(&mut self.step_frees) {
