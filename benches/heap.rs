@@ -202,6 +202,106 @@ fn checkpoint_cost() {
     println!("(each checkpoint includes the faults that bring the dirtied pages in, and two fsyncs)");
 }
 
+/// Faults of the heap's CLOCK against LRU and FIFO replaying the same page
+/// trace with the same number of frames.
+fn eviction_policy() {
+    use std::collections::{HashMap, VecDeque};
+    println!("\n== eviction policy: faults for the same trace (4 KiB pages, 64 frames) ==");
+    let page = 4096u64;
+    let frames = 64usize;
+    let config = HeapConfig { page_size: page as u32, memory: frames * page as usize, max_size: 1 << 30 };
+    let mut paged = PagedHeap::create(MemStore::new(), "policy", &config).unwrap();
+    let pages = 1024u64;
+    let base = paged.access(|h| h.alloc(pages * page - 64)).unwrap();
+    let mut x = 0x2545F4914F6CDD1Du64;
+    let mut trace = Vec::new();
+    for i in 0..200_000u64 {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        // 80% of accesses go to a hot set of 48 pages that drifts slowly; the rest anywhere.
+        let p = if x % 10 < 8 { (i / 5000 * 7 + x % 48) % pages } else { x % pages };
+        trace.push(p);
+    }
+    let before = paged.stats().faults;
+    for &p in &trace {
+        paged.access(|h| h.read_u64(base - 16 + p * page + 64).map(drop)).unwrap();
+    }
+    let clock = paged.stats().faults - before;
+    let (mut lru_faults, mut fifo_faults) = (0u64, 0u64);
+    let mut lru: HashMap<u64, usize> = HashMap::new();
+    let mut fifo: VecDeque<u64> = VecDeque::new();
+    for (t, &p) in trace.iter().enumerate() {
+        if lru.insert(p, t).is_none() {
+            lru_faults += 1;
+            if lru.len() > frames - 1 {
+                let (&oldest, _) = lru.iter().min_by_key(|(_, &when)| when).unwrap();
+                lru.remove(&oldest);
+            }
+        }
+        if !fifo.contains(&p) {
+            fifo_faults += 1;
+            fifo.push_back(p);
+            if fifo.len() > frames - 1 {
+                fifo.pop_front();
+            }
+        }
+    }
+    println!("CLOCK (heap) {clock} faults, LRU {lru_faults}, FIFO {fifo_faults} (63 usable frames; page 0 is pinned)");
+    println!("CLOCK / LRU = {:.2}, FIFO / LRU = {:.2}", clock as f64 / lru_faults as f64, fifo_faults as f64 / lru_faults as f64);
+}
+
+/// Checkpoint-file export with and without LZ4 on an object-like heap.
+fn image_compression() {
+    use vheap::image;
+    use vheap::store::Store;
+    println!("\n== checkpoint file: LZ4 vs raw (64 MiB heap of small linked objects and strings) ==");
+    let config = HeapConfig { page_size: 16 * 1024, memory: 8 * MIB, max_size: 1 << 32 };
+    let mut paged = PagedHeap::create(MemStore::new(), "img", &config).unwrap();
+    let mut prev = 0u64;
+    let mut i = 0u64;
+    while paged.stats().virtual_size < 64 * MIB as u64 {
+        // A "table node": type tag, key, value, next pointer; every 4th a short string.
+        let addr = paged
+            .access(|h| {
+                let a = h.alloc(32)?;
+                h.write_u64(a, 5)?;
+                h.write_u64(a + 8, i)?;
+                h.write_u64(a + 16, i * 3 + 1)?;
+                h.write_u64(a + 24, prev)?;
+                if i % 4 == 0 {
+                    let s = h.alloc(24)?;
+                    h.write_bytes(s, format!("key_{i:08}_value").as_bytes())?;
+                }
+                Ok(a)
+            })
+            .unwrap();
+        prev = addr;
+        i += 1;
+    }
+    paged.checkpoint().unwrap();
+    let mut store = paged.close().unwrap();
+    let meta = store.open("img").unwrap();
+    for compress in [false, true] {
+        let mut out = Vec::new();
+        let t = seconds(|| {
+            image::export(&mut store, "img", &meta, &mut out, compress).unwrap();
+        });
+        let mut dst = MemStore::new();
+        let t_in = seconds(|| {
+            image::import(&mut dst, "copy", &out[..], image::ImportLimits::default()).unwrap();
+        });
+        println!(
+            "{:>4}: file {:6.1} MiB ({:.2} of the pages), export {:5.0} MB/s, import {:5.0} MB/s",
+            if compress { "lz4" } else { "raw" },
+            out.len() as f64 / MIB as f64,
+            out.len() as f64 / (meta.page_count as f64 * 16384.0),
+            meta.page_count as f64 * 16384.0 / MIB as f64 / t,
+            meta.page_count as f64 * 16384.0 / MIB as f64 / t_in
+        );
+    }
+}
+
 fn main() {
     let only = std::env::args().nth(1).filter(|a| !a.starts_with('-'));
     let run = |name: &str| only.as_deref().is_none_or(|o| o == name);
@@ -213,5 +313,11 @@ fn main() {
     }
     if run("checkpoint") {
         checkpoint_cost();
+    }
+    if run("policy") {
+        eviction_policy();
+    }
+    if run("image") {
+        image_compression();
     }
 }

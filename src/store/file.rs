@@ -40,6 +40,8 @@ const RECORD_MAGIC: [u8; 8] = *b"\x89VHS\r\n\x1a\n";
 const RECORD_SIZE: usize = 4096;
 const DATA_START: u64 = 2 * RECORD_SIZE as u64;
 const FILE_SUFFIX: &str = ".heap";
+/// Pages moved per commit when compacting a file that is mostly free.
+const COMPACT_BUDGET: usize = 256;
 
 // Byte offsets inside a commit record.
 const R_MAGIC: usize = 0;
@@ -467,7 +469,8 @@ impl<F: BlockFile> OpenHeap<F> {
         rec
     }
 
-    fn commit(&mut self, meta: &HeapMeta) -> Result<(), StoreError> {
+    fn commit(&mut self, heap: &str, meta: &HeapMeta) -> Result<(), StoreError> {
+        self.compact(heap)?;
         self.write_map()?;
         // Barrier 1: pages and map nodes are durable before any record names them.
         self.file.sync()?;
@@ -481,6 +484,54 @@ impl<F: BlockFile> OpenHeap<F> {
         self.fresh.clear();
         self.free.extend(self.released.drain(..));
         self.shrink()
+    }
+
+    /// When a quarter or more of the file is free, moves up to
+    /// `COMPACT_BUDGET` pages (and the map nodes) that lie beyond where the
+    /// live data would end into the lowest free blocks, so that `shrink` can
+    /// give the tail back. Bounded per commit, so checkpoints stay cheap; the
+    /// moves are ordinary copy-on-write writes, as crash-safe as any other.
+    fn compact(&mut self, heap: &str) -> Result<(), StoreError> {
+        let free = self.free.len() as u64 + self.released.len() as u64;
+        if self.total_blocks < 64 || free * 4 < self.total_blocks {
+            return Ok(());
+        }
+        let target = self.total_blocks - free;
+        let mut movers: Vec<(usize, u64)> = self.map.levels[0]
+            .iter()
+            .enumerate()
+            .filter_map(|(page, e)| e.block_index().filter(|&b| b >= target).map(|b| (page, b)))
+            .collect();
+        movers.sort_unstable_by(|a, b| b.1.cmp(&a.1));
+        movers.truncate(COMPACT_BUDGET);
+        let mut buf = vec![0u8; self.page_size];
+        for (page, block) in movers {
+            self.read_block(block, &mut buf, heap, &format!("page {page}"))?;
+            if page_checksum(&buf) != self.map.page(page).sum {
+                return Err(StoreError::Corrupt { heap: heap.to_string(), what: format!("page {page} fails its checksum") });
+            }
+            // Force a new block even if the old one is fresh.
+            if self.fresh.remove(&block) {
+                self.free.insert(block);
+            } else {
+                self.released.push(block);
+            }
+            self.map.set_page(page, Entry::default());
+            self.write_page(page, &buf)?;
+        }
+        // Map nodes beyond the target are rewritten (into low blocks) by write_map.
+        for level in 1..self.map.depth() {
+            for (i, e) in self.map.levels[level].iter().enumerate() {
+                if e.block_index().is_some_and(|b| b >= target) {
+                    self.map.dirty[level - 1].insert(i);
+                }
+            }
+        }
+        if self.map.root.block_index().is_some_and(|b| b >= target) {
+            let top = self.map.depth() - 1;
+            self.map.dirty[top].insert(0);
+        }
+        Ok(())
     }
 
     /// Returns free blocks at the end of the file to the file system.
@@ -626,7 +677,7 @@ impl<D: Dir> Store for FileStore<D> {
                     return Err(StoreError::Misuse(format!("commit of epoch {} after {}", meta.epoch, last.epoch)));
                 }
             }
-            heap.commit(meta)
+            heap.commit(name, meta)
         })
     }
 
