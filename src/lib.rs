@@ -8,4 +8,5 @@
 pub mod heap;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod image;
+pub mod lua;
 pub mod store;

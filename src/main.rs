@@ -1,7 +1,12 @@
 //! The `vheap` command line: work with heaps stored in files and move them
 //! between machines as checkpoint files.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use vheap::heap::HeapConfig;
+use vheap::lua::runtime::{LuaVm, RunOutcome};
+use vheap::lua::state::RunStatus;
 use std::process::ExitCode;
 use vheap::heap::PagedHeap;
 use vheap::image::{self, ImportLimits};
@@ -9,6 +14,9 @@ use vheap::store::file::FileStore;
 use vheap::store::Store;
 
 const USAGE: &str = "usage:
+  vheap run PROGRAM.lua [--heap HEAP] [--mem SIZE] [--page-size SIZE] [--checkpoint-every N]
+                                   run a Lua 5.4 program on a paged heap (Ctrl-C checkpoints and stops)
+  vheap resume HEAP                continue a program from its last checkpoint
   vheap stat HEAP|FILE.vheap       show a heap's (or checkpoint file's) statistics
   vheap export HEAP FILE.vheap     write HEAP's last checkpoint to a checkpoint file
   vheap import FILE.vheap HEAP     create HEAP from a checkpoint file
@@ -16,7 +24,8 @@ const USAGE: &str = "usage:
   vheap delete HEAP                delete a heap
 
 HEAP is a heap file path such as ./prog.heap (the .heap suffix may be omitted).
-Options: --mem SIZE (physical heap for stat, e.g. 8M), --no-compress (export).";
+Options: --mem SIZE (physical heap, default 8M), --no-compress (export),
+  --checkpoint-every N (instructions between automatic checkpoints).";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -60,10 +69,14 @@ struct Options {
     positional: Vec<String>,
     mem: usize,
     compress: bool,
+    heap: Option<String>,
+    page_size: u32,
+    checkpoint_every: Option<u64>,
 }
 
 fn parse_options(args: &[String]) -> Result<Options, String> {
-    let mut options = Options { positional: Vec::new(), mem: 8 << 20, compress: true };
+    let mut options =
+        Options { positional: Vec::new(), mem: 8 << 20, compress: true, heap: None, page_size: 16 * 1024, checkpoint_every: None };
     let mut i = 0;
     while i < args.len() {
         match args[i].as_str() {
@@ -73,6 +86,20 @@ fn parse_options(args: &[String]) -> Result<Options, String> {
                 i += 1;
             }
             "--no-compress" => options.compress = false,
+            "--heap" => {
+                options.heap = Some(args.get(i + 1).ok_or("--heap needs a path")?.clone());
+                i += 1;
+            }
+            "--page-size" => {
+                let value = args.get(i + 1).ok_or("--page-size needs a size")?;
+                options.page_size = u32::try_from(parse_size(value)?).map_err(|_| "page size too large".to_string())?;
+                i += 1;
+            }
+            "--checkpoint-every" => {
+                let value = args.get(i + 1).ok_or("--checkpoint-every needs a count")?;
+                options.checkpoint_every = Some(value.parse().map_err(|_| format!("'{value}' is not a count"))?);
+                i += 1;
+            }
             flag if flag.starts_with("--") => return Err(format!("unknown option {flag}\n{USAGE}")),
             _ => options.positional.push(args[i].clone()),
         }
@@ -81,11 +108,126 @@ fn parse_options(args: &[String]) -> Result<Options, String> {
     Ok(options)
 }
 
+/// Set by Ctrl-C: finish the current slice, checkpoint, stop.
+static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+
+/// Why the program stopped, for the exit status.
+enum Ended {
+    Done,
+    Failed,
+    Interrupted,
+}
+
+fn run_program(path: &str, options: &Options) -> Result<(), String> {
+    let source = std::fs::read(path).map_err(|e| format!("cannot open {path}: {e}"))?;
+    let (dir, name, temporary) = match &options.heap {
+        Some(h) => {
+            let (d, n) = heap_location(h)?;
+            (d, n, false)
+        }
+        None => (std::env::temp_dir().join(format!("vheap-run-{}", std::process::id())), "program".to_string(), true),
+    };
+    let store = FileStore::open_dir(&dir).map_err(|e| e.to_string())?;
+    let config = HeapConfig { page_size: options.page_size, memory: options.mem, ..HeapConfig::default() };
+    let mut vm = LuaVm::create(store, &name, &config).map_err(|e| e.to_string())?;
+    let chunk = format!("@{path}");
+    if let Err(msg) = vm.load(&source, &chunk).map_err(|e| e.to_string())? {
+        eprintln!("vheap: {msg}");
+        drop(vm);
+        cleanup(temporary, &dir);
+        std::process::exit(1);
+    }
+    let heap_path = dir.join(format!("{name}.heap"));
+    let ended = drive(&mut vm, options, &heap_path)?;
+    drop(vm);
+    finish(ended, temporary, &dir)
+}
+
+fn resume_program(target: &str, options: &Options) -> Result<(), String> {
+    let (dir, name) = heap_location(target)?;
+    let store = FileStore::open_dir(&dir).map_err(|e| e.to_string())?;
+    let mut vm = LuaVm::open(store, &name, options.mem).map_err(|e| e.to_string())?;
+    match vm.status().map_err(|e| e.to_string())? {
+        RunStatus::Running => {}
+        RunStatus::Done => return Err(format!("the program in {target} has already finished")),
+        RunStatus::Error => return Err(format!("the program in {target} has already ended with an error")),
+        RunStatus::Empty => return Err(format!("{target} holds no program")),
+    }
+    let ended = drive(&mut vm, options, &dir.join(format!("{name}.heap")))?;
+    drop(vm);
+    finish(ended, false, &dir)
+}
+
+fn cleanup(temporary: bool, dir: &Path) {
+    if temporary {
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}
+
+fn finish(ended: Ended, temporary: bool, dir: &Path) -> Result<(), String> {
+    match ended {
+        Ended::Done => {
+            cleanup(temporary, dir);
+            Ok(())
+        }
+        Ended::Failed => {
+            cleanup(temporary, dir);
+            std::process::exit(1);
+        }
+        Ended::Interrupted => std::process::exit(130),
+    }
+}
+
+/// Runs slices until the program ends or Ctrl-C, checkpointing as asked.
+fn drive(vm: &mut LuaVm<FileStore>, options: &Options, heap_path: &Path) -> Result<Ended, String> {
+    let _ = ctrlc::set_handler(|| INTERRUPTED.store(true, Ordering::SeqCst));
+    let slice = options.checkpoint_every.unwrap_or(100_000).clamp(1, 100_000);
+    let mut since_checkpoint = 0u64;
+    let mut stdout = std::io::stdout().lock();
+    loop {
+        let outcome = vm
+            .run(slice, &mut |bytes| {
+                let _ = stdout.write_all(bytes);
+            })
+            .map_err(|e| e.to_string())?;
+        let _ = stdout.flush();
+        match outcome {
+            RunOutcome::Done => return Ok(Ended::Done),
+            RunOutcome::Failed => {
+                let (message, traceback) = vm.error_report().map_err(|e| e.to_string())?;
+                eprintln!("vheap: {message}");
+                if !traceback.is_empty() {
+                    eprintln!("{traceback}");
+                }
+                return Ok(Ended::Failed);
+            }
+            RunOutcome::Paused => {}
+        }
+        since_checkpoint += slice;
+        if options.checkpoint_every.is_some_and(|n| since_checkpoint >= n) {
+            vm.checkpoint().map_err(|e| e.to_string())?;
+            since_checkpoint = 0;
+        }
+        if INTERRUPTED.load(Ordering::SeqCst) {
+            let report = vm.checkpoint().map_err(|e| e.to_string())?;
+            eprintln!(
+                "vheap: interrupted; checkpoint {} written to {}; continue with: vheap resume {}",
+                report.epoch,
+                heap_path.display(),
+                heap_path.display()
+            );
+            return Ok(Ended::Interrupted);
+        }
+    }
+}
+
 fn run(args: &[String]) -> Result<(), String> {
     let Some(command) = args.first() else { return Err(USAGE.to_string()) };
     let options = parse_options(&args[1..])?;
     let arg = |i: usize| options.positional.get(i).map(String::as_str).ok_or_else(|| USAGE.to_string());
     match command.as_str() {
+        "run" => run_program(arg(0)?, &options),
+        "resume" => resume_program(arg(0)?, &options),
         "stat" => stat(arg(0)?, options.mem),
         "export" => export(arg(0)?, arg(1)?, options.compress),
         "import" => import(arg(0)?, arg(1)?),

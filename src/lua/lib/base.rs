@@ -1,0 +1,429 @@
+//! The base library: print, type, tostring, pcall, error, pairs, load...
+
+use super::*;
+use crate::lua::compiler;
+use crate::lua::func;
+use crate::lua::state::*;
+use crate::lua::string;
+use crate::lua::text::number::{self as num, Number};
+use crate::lua::vm::call::where_;
+
+fn native_value(ctx: &mut Ctx, lib: &str, name: &str) -> Result<Value, Fault> {
+    Ok(Value::NativeFn(func::new_native(ctx.h, ctx.g, native_id(lib, name), &[])?))
+}
+
+/// print: writes each argument's `tostring`, calling `__tostring` through the
+/// VM when an argument has one (continuation k = index of that argument).
+pub fn print(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
+    print_from(ctx, args, 0)
+}
+
+fn print_from(ctx: &mut Ctx, args: &[Value], start: usize) -> LuaResult<NativeResult> {
+    for (i, &v) in args.iter().enumerate().skip(start) {
+        if i > 0 {
+            write_output(ctx, b"\t")?;
+        }
+        match tostring_or_call(ctx, v)? {
+            Ok(bytes) => write_output(ctx, &bytes)?,
+            Err(tm) => return Ok(NativeResult::Call { func: tm, args: vec![v], k: i as u64, protected: false }),
+        }
+    }
+    write_output(ctx, b"\n")?;
+    ret(vec![])
+}
+
+pub fn print_k(ctx: &mut Ctx, k: u64, input: ContinuationInput, args: &[Value]) -> LuaResult<NativeResult> {
+    let results = input.map_err(Trap::Error)?;
+    let s = checked_tostring_result(ctx, &results)?;
+    write_output(ctx, &s)?;
+    let next = k as usize + 1;
+    if next >= args.len() {
+        write_output(ctx, b"\n")?;
+        return ret(vec![]);
+    }
+    print_from(ctx, args, next)
+}
+
+/// The text of `v`, or the `__tostring` metamethod to call for it.
+pub fn tostring_or_call(ctx: &mut Ctx, v: Value) -> LuaResult<Result<Vec<u8>, Value>> {
+    let tm = meta::get_tm(ctx, v, "__tostring")?;
+    if !tm.is_nil() {
+        return Ok(Err(tm));
+    }
+    Ok(Ok(meta::basic_tostring(ctx, v)?))
+}
+
+fn checked_tostring_result(ctx: &mut Ctx, results: &[Value]) -> LuaResult<Vec<u8>> {
+    match results.first() {
+        Some(Value::Str(s)) => Ok(string::bytes(ctx.h, *s)?),
+        Some(v @ (Value::Int(_) | Value::Float(_))) => Ok(meta::basic_tostring(ctx, *v)?),
+        _ => Err(Trap::Msg("'__tostring' must return a string".into())),
+    }
+}
+
+pub fn type_(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
+    let v = check_any(args, 1, "type")?;
+    let s = ctx.new_str(v.type_name().as_bytes())?;
+    ret1(s)
+}
+
+pub fn tostring(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
+    let v = check_any(args, 1, "tostring")?;
+    match tostring_or_call(ctx, v)? {
+        Ok(bytes) => ret1(ctx.new_str(&bytes)?),
+        Err(tm) => Ok(NativeResult::Call { func: tm, args: vec![v], k: 0, protected: false }),
+    }
+}
+
+pub fn tostring_k(ctx: &mut Ctx, _k: u64, input: ContinuationInput, _args: &[Value]) -> LuaResult<NativeResult> {
+    let results = input.map_err(Trap::Error)?;
+    let s = checked_tostring_result(ctx, &results)?;
+    ret1(ctx.new_str(&s)?)
+}
+
+pub fn tonumber(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
+    if arg(args, 2).is_nil() {
+        let v = check_any(args, 1, "tonumber")?;
+        return ret1(match v {
+            Value::Int(_) | Value::Float(_) => v,
+            Value::Str(s) => match num::str_to_number(&string::bytes(ctx.h, s)?) {
+                Some(Number::Int(i)) => Value::Int(i),
+                Some(Number::Float(f)) => Value::Float(f),
+                None => Value::Nil,
+            },
+            _ => Value::Nil,
+        });
+    }
+    let base = check_int(ctx, args, 2, "tonumber")?;
+    let Value::Str(s) = arg(args, 1) else { return type_error(ctx, args, 1, "tonumber", "string") };
+    if !(2..=36).contains(&base) {
+        return arg_error(2, "tonumber", "base out of range");
+    }
+    let bytes = string::bytes(ctx.h, s)?;
+    ret1(num::str_to_int_base(&bytes, base as u32).map_or(Value::Nil, Value::Int))
+}
+
+pub fn rawget(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
+    let t = check_table(ctx, args, 1, "rawget")?;
+    let k = check_any(args, 2, "rawget")?;
+    ret1(table::get(ctx.h, t, k)?)
+}
+
+pub fn rawset(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
+    let t = check_table(ctx, args, 1, "rawset")?;
+    check_any(args, 2, "rawset")?;
+    check_any(args, 3, "rawset")?;
+    meta::raw_set(ctx, t, arg(args, 2), arg(args, 3))?;
+    ret1(Value::Table(t))
+}
+
+pub fn rawequal(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
+    let a = check_any(args, 1, "rawequal")?;
+    let b = check_any(args, 2, "rawequal")?;
+    ret1(Value::Bool(meta::raw_equal(ctx, a, b)?))
+}
+
+pub fn rawlen(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
+    match arg(args, 1) {
+        Value::Table(t) => ret1(Value::Int(table::length(ctx.h, t)? as i64)),
+        Value::Str(s) => ret1(Value::Int(string::len(ctx.h, s)? as i64)),
+        _ => arg_error(1, "rawlen", "table or string expected"),
+    }
+}
+
+pub fn setmetatable(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
+    let t = check_table(ctx, args, 1, "setmetatable")?;
+    let mt = match arg(args, 2) {
+        Value::Nil => 0,
+        Value::Table(m) => m,
+        _ => return type_error(ctx, args, 2, "setmetatable", "nil or table"),
+    };
+    if !meta::get_tm(ctx, Value::Table(t), "__metatable")?.is_nil() {
+        return Err(Trap::Msg("cannot change a protected metatable".into()));
+    }
+    table::set_metatable(ctx.h, t, mt)?;
+    ret1(Value::Table(t))
+}
+
+pub fn getmetatable(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
+    let v = check_any(args, 1, "getmetatable")?;
+    let mt = meta::metatable_of(ctx, v)?;
+    if mt == 0 {
+        return ret1(Value::Nil);
+    }
+    let protected = meta::get_tm(ctx, v, "__metatable")?;
+    ret1(if protected.is_nil() { Value::Table(mt) } else { protected })
+}
+
+pub fn assert(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
+    let v = check_any(args, 1, "assert")?;
+    if v.truthy() {
+        return ret(args.to_vec());
+    }
+    if args.len() >= 2 {
+        return Err(Trap::Error(args[1]));
+    }
+    let msg = ctx.new_str(b"assertion failed!")?;
+    Err(Trap::Error(msg))
+}
+
+pub fn error(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
+    let v = arg(args, 1);
+    let level = opt_int(ctx, args, 2, "error", 1)?;
+    if let (Value::Str(s), true) = (v, level > 0) {
+        let mut text = where_(ctx, level as u64)?;
+        text.extend(string::bytes(ctx.h, s)?);
+        return Err(Trap::Error(ctx.new_str(&text)?));
+    }
+    Err(Trap::Error(v))
+}
+
+pub fn pcall(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
+    let f = check_any(args, 1, "pcall")?;
+    Ok(NativeResult::Call { func: f, args: args[1..].to_vec(), k: 0, protected: true })
+}
+
+pub fn pcall_k(_ctx: &mut Ctx, _k: u64, input: ContinuationInput, _args: &[Value]) -> LuaResult<NativeResult> {
+    match input {
+        Ok(mut results) => {
+            results.insert(0, Value::Bool(true));
+            ret(results)
+        }
+        Err(e) => ret(vec![Value::Bool(false), e]),
+    }
+}
+
+pub fn xpcall(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
+    let f = check_any(args, 1, "xpcall")?;
+    check_any(args, 2, "xpcall")?;
+    let _ = ctx;
+    Ok(NativeResult::Call { func: f, args: args.get(2..).unwrap_or(&[]).to_vec(), k: 0, protected: true })
+}
+
+pub fn xpcall_k(_ctx: &mut Ctx, k: u64, input: ContinuationInput, args: &[Value]) -> LuaResult<NativeResult> {
+    match (k, input) {
+        (0, Ok(mut results)) => {
+            results.insert(0, Value::Bool(true));
+            ret(results)
+        }
+        (0, Err(e)) => Ok(NativeResult::Call { func: arg(args, 2), args: vec![e], k: 1, protected: true }),
+        (_, Ok(results)) => ret(vec![Value::Bool(false), results.first().copied().unwrap_or(Value::Nil)]),
+        (_, Err(e)) => ret(vec![Value::Bool(false), e]),
+    }
+}
+
+pub fn next(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
+    let t = check_table(ctx, args, 1, "next")?;
+    match table::next(ctx.h, t, arg(args, 2))? {
+        Ok(Some((k, v))) => ret(vec![k, v]),
+        Ok(None) => ret1(Value::Nil),
+        Err(()) => Err(Trap::Msg("invalid key to 'next'".into())),
+    }
+}
+
+pub fn pairs(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
+    let v = check_any(args, 1, "pairs")?;
+    let tm = meta::get_tm(ctx, v, "__pairs")?;
+    if !tm.is_nil() {
+        return Ok(NativeResult::Call { func: tm, args: vec![v], k: 0, protected: false });
+    }
+    if !matches!(v, Value::Table(_)) {
+        return type_error(ctx, args, 1, "pairs", "table");
+    }
+    let next = native_value(ctx, "", "next")?;
+    ret(vec![next, v, Value::Nil])
+}
+
+pub fn pairs_k(_ctx: &mut Ctx, _k: u64, input: ContinuationInput, _args: &[Value]) -> LuaResult<NativeResult> {
+    let mut results = input.map_err(Trap::Error)?;
+    results.resize(3, Value::Nil);
+    ret(results)
+}
+
+pub fn ipairs(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
+    let v = check_any(args, 1, "ipairs")?;
+    let iter = native_value(ctx, "-", "ipairs_iter")?;
+    ret(vec![iter, v, Value::Int(0)])
+}
+
+pub fn ipairs_iter(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
+    let i = check_int(ctx, args, 2, "ipairs")?.wrapping_add(1);
+    let t = arg(args, 1);
+    if let Value::Table(tab) = t {
+        let v = table::get_int(ctx.h, tab, i)?;
+        if !v.is_nil() || meta::get_tm(ctx, t, "__index")?.is_nil() {
+            return ret(if v.is_nil() { vec![Value::Nil] } else { vec![Value::Int(i), v] });
+        }
+    }
+    match index_from_native(ctx, t, Value::Int(i))? {
+        Ok(v) => ret(if v.is_nil() { vec![Value::Nil] } else { vec![Value::Int(i), v] }),
+        Err((tm, obj)) => Ok(NativeResult::Call { func: tm, args: vec![obj, Value::Int(i)], k: i as u64, protected: false }),
+    }
+}
+
+pub fn ipairs_iter_k(_ctx: &mut Ctx, k: u64, input: ContinuationInput, _args: &[Value]) -> LuaResult<NativeResult> {
+    let results = input.map_err(Trap::Error)?;
+    let v = results.first().copied().unwrap_or(Value::Nil);
+    ret(if v.is_nil() { vec![Value::Nil] } else { vec![Value::Int(k as i64), v] })
+}
+
+/// `obj[key]` for a native: the value, or the `__index` function to call
+/// (with the object it belongs to).
+pub fn index_from_native(ctx: &mut Ctx, mut obj: Value, key: Value) -> LuaResult<Result<Value, (Value, Value)>> {
+    for _ in 0..2000 {
+        let tm = if let Value::Table(t) = obj {
+            let v = table::get(ctx.h, t, key)?;
+            if !v.is_nil() {
+                return Ok(Ok(v));
+            }
+            let tm = meta::get_tm(ctx, obj, "__index")?;
+            if tm.is_nil() {
+                return Ok(Ok(Value::Nil));
+            }
+            tm
+        } else {
+            let tm = meta::get_tm(ctx, obj, "__index")?;
+            if tm.is_nil() {
+                return Err(Trap::Msg(format!("attempt to index a {} value", meta::type_name_of(ctx, obj)?)));
+            }
+            tm
+        };
+        if tm.is_function() {
+            return Ok(Err((tm, obj)));
+        }
+        obj = tm;
+    }
+    Err(Trap::Msg("'__index' chain too long; possible loop".into()))
+}
+
+pub fn select(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
+    let n = args.len() as i64 - 1;
+    if let Value::Str(s) = arg(args, 1) {
+        if string::bytes(ctx.h, s)? == b"#" {
+            return ret1(Value::Int(n));
+        }
+    }
+    let i = check_int(ctx, args, 1, "select")?;
+    let start = if i < 0 {
+        if -i > n {
+            return arg_error(1, "select", "index out of range");
+        }
+        n + i
+    } else if i == 0 {
+        return arg_error(1, "select", "index out of range");
+    } else {
+        (i - 1).min(n)
+    };
+    ret(args[(1 + start) as usize..].to_vec())
+}
+
+/// load(chunk [, chunkname [, mode [, env]]]).
+pub fn load(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
+    match arg(args, 1) {
+        Value::Str(s) => {
+            let source = string::bytes(ctx.h, s)?;
+            let name = match arg(args, 2) {
+                Value::Nil => String::from_utf8_lossy(&source).into_owned(),
+                _ => String::from_utf8_lossy(&check_bytes(ctx, args, 2, "load")?).into_owned(),
+            };
+            finish_load(ctx, args, &source, &name)
+        }
+        f if f.is_function() => {
+            // Read pieces with the reader function; the pieces so far are kept
+            // in a string in CI_K2's slot... simplest: accumulate in a table.
+            let acc = table::new_table(ctx.h, ctx.g, 4, 0)?;
+            Ok(NativeResult::Call { func: f, args: vec![], k: acc, protected: false })
+        }
+        _ => type_error(ctx, args, 1, "load", "string"),
+    }
+}
+
+pub fn load_k(ctx: &mut Ctx, k: u64, input: ContinuationInput, args: &[Value]) -> LuaResult<NativeResult> {
+    let results = input.map_err(Trap::Error)?;
+    let acc = k;
+    match results.first().copied().unwrap_or(Value::Nil) {
+        Value::Str(s) if string::len(ctx.h, s)? > 0 => {
+            let n = table::length(ctx.h, acc)? as i64;
+            table::set_int(ctx.h, acc, n + 1, Value::Str(s))?;
+            Ok(NativeResult::Call { func: arg(args, 1), args: vec![], k: acc, protected: false })
+        }
+        Value::Nil | Value::Str(_) => {
+            let n = table::length(ctx.h, acc)? as i64;
+            let mut source = Vec::new();
+            for i in 1..=n {
+                if let Value::Str(s) = table::get_int(ctx.h, acc, i)? {
+                    source.extend(string::bytes(ctx.h, s)?);
+                }
+            }
+            let name = match arg(args, 2) {
+                Value::Nil => "=(load)".to_string(),
+                _ => String::from_utf8_lossy(&check_bytes(ctx, args, 2, "load")?).into_owned(),
+            };
+            finish_load(ctx, args, &source, &name)
+        }
+        _ => ret(vec![Value::Nil, ctx.new_str(b"reader function must return a string")?]),
+    }
+}
+
+fn finish_load(ctx: &mut Ctx, args: &[Value], source: &[u8], name: &str) -> LuaResult<NativeResult> {
+    if let Value::Str(m) = arg(args, 3) {
+        let mode = string::bytes(ctx.h, m)?;
+        if !mode.contains(&b't') {
+            let msg = format!("attempt to load a text chunk (mode is '{}')", String::from_utf8_lossy(&mode));
+            return ret(vec![Value::Nil, ctx.new_str(msg.as_bytes())?]);
+        }
+    }
+    if source.first() == Some(&0x1b) {
+        return ret(vec![Value::Nil, ctx.new_str(b"attempt to load a binary chunk")?]);
+    }
+    match compiler::compile_at_depth(source, name, 2) {
+        Ok(proto) => {
+            let env = if args.len() >= 4 { arg(args, 4) } else { Value::Table(ctx.h.read_u64(ctx.g + G_GLOBALS)?) };
+            let f = make_main_closure(ctx, &proto, env)?;
+            ret1(f)
+        }
+        Err(e) => ret(vec![Value::Nil, ctx.new_str(e.message.as_bytes())?]),
+    }
+}
+
+/// A closure for a compiled chunk, its single upvalue `_ENV` set to `env`.
+pub fn make_main_closure(ctx: &mut Ctx, proto: &compiler::Proto, env: Value) -> Result<Value, Fault> {
+    let p = func::store_proto(ctx.h, ctx.g, proto)?;
+    let nup = proto.upvalues.len() as u64;
+    let cl = func::new_closure(ctx.h, ctx.g, p, nup)?;
+    for i in 0..nup {
+        let uv = func::new_closed_upval(ctx.h, ctx.g, if i == 0 { env } else { Value::Nil })?;
+        ctx.h.write_u64(cl + func::CL_UPVALS + i * 8, uv)?;
+    }
+    Ok(Value::LuaFn(cl))
+}
+
+pub fn collectgarbage(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
+    let opt = opt_bytes(ctx, args, 1, "collectgarbage", b"collect")?;
+    let mode_word = ctx.g + G_GC;
+    match opt.as_slice() {
+        b"collect" | b"stop" | b"restart" => ret1(Value::Int(0)),
+        b"count" => {
+            let bytes = ctx.h.bytes_in_use()?;
+            ret1(Value::Float(bytes as f64 / 1024.0))
+        }
+        b"step" => ret1(Value::Bool(true)),
+        b"isrunning" => ret1(Value::Bool(true)),
+        b"incremental" | b"generational" => {
+            let previous = ctx.h.read_u64(mode_word)?;
+            let name: &[u8] = if previous == 1 { b"incremental" } else { b"generational" };
+            ctx.h.write_u64(mode_word, if opt == b"incremental" { 1 } else { 0 })?;
+            ret1(ctx.new_str(name)?)
+        }
+        b"setpause" => ret1(Value::Int(200)),
+        b"setstepmul" => ret1(Value::Int(100)),
+        _ => {
+            let msg = format!("invalid option '{}'", String::from_utf8_lossy(&opt));
+            arg_error(1, "collectgarbage", &msg)
+        }
+    }
+}
+
+pub fn unsupported(_ctx: &mut Ctx, _args: &[Value]) -> LuaResult<NativeResult> {
+    Err(Trap::Msg("this function is not available in vheap".into()))
+}

@@ -1,0 +1,328 @@
+//! The standard library, as native functions.
+//!
+//! A native is identified in the heap by its index in [`NATIVES`], so that a
+//! checkpoint taken by one build resumes in another: **append new natives at
+//! the end; never reorder or remove.**
+//!
+//! A native gets its arguments as values and returns a [`NativeResult`]. One
+//! that must call Lua (pcall, metamethods, sort comparators) returns
+//! `NativeResult::Call` with a continuation number `k`; the VM runs the call
+//! in the heap and then invokes the native's continuation with `k`, the
+//! native's original arguments and the call's results.
+
+pub mod base;
+pub mod coroutine;
+pub mod mathlib;
+pub mod oslib;
+pub mod strlib;
+pub mod tablib;
+
+use super::string::new_string;
+use super::table;
+use super::value::Value;
+use super::vm::call::{ContinuationInput, Ctx, NativeResult};
+use super::vm::{meta, LuaResult, Trap};
+use crate::heap::{Addr, Fault};
+
+pub type NativeFn = fn(&mut Ctx, &[Value]) -> LuaResult<NativeResult>;
+pub type NativeCont = fn(&mut Ctx, u64, ContinuationInput, &[Value]) -> LuaResult<NativeResult>;
+
+pub struct NativeDef {
+    /// Library table ("" for the base library, "-" for hidden helpers).
+    pub lib: &'static str,
+    pub name: &'static str,
+    pub f: NativeFn,
+    pub k: Option<NativeCont>,
+}
+
+macro_rules! natives {
+    ($( ($lib:expr, $name:expr, $f:expr, $k:expr) ),* $(,)?) => {
+        pub static NATIVES: &[NativeDef] = &[ $( NativeDef { lib: $lib, name: $name, f: $f, k: $k } ),* ];
+    };
+}
+
+natives![
+    ("", "print", base::print, Some(base::print_k)),
+    ("", "type", base::type_, None),
+    ("", "tostring", base::tostring, Some(base::tostring_k)),
+    ("", "tonumber", base::tonumber, None),
+    ("", "rawget", base::rawget, None),
+    ("", "rawset", base::rawset, None),
+    ("", "rawequal", base::rawequal, None),
+    ("", "rawlen", base::rawlen, None),
+    ("", "setmetatable", base::setmetatable, None),
+    ("", "getmetatable", base::getmetatable, None),
+    ("", "assert", base::assert, None),
+    ("", "error", base::error, None),
+    ("", "pcall", base::pcall, Some(base::pcall_k)),
+    ("", "xpcall", base::xpcall, Some(base::xpcall_k)),
+    ("", "next", base::next, None),
+    ("", "pairs", base::pairs, Some(base::pairs_k)),
+    ("", "ipairs", base::ipairs, None),
+    ("-", "ipairs_iter", base::ipairs_iter, Some(base::ipairs_iter_k)),
+    ("", "select", base::select, None),
+    ("", "load", base::load, Some(base::load_k)),
+    ("", "collectgarbage", base::collectgarbage, None),
+    ("", "unpack", tablib::unpack, None),
+    ("string", "len", strlib::len, None),
+    ("string", "sub", strlib::sub, None),
+    ("string", "upper", strlib::upper, None),
+    ("string", "lower", strlib::lower, None),
+    ("string", "rep", strlib::rep, None),
+    ("string", "reverse", strlib::reverse, None),
+    ("string", "byte", strlib::byte, None),
+    ("string", "char", strlib::char, None),
+    ("string", "format", strlib::format, Some(strlib::format_k)),
+    ("string", "find", strlib::find, None),
+    ("string", "match", strlib::match_, None),
+    ("string", "gmatch", strlib::gmatch, None),
+    ("-", "gmatch_iter", strlib::gmatch_iter, None),
+    ("string", "gsub", strlib::gsub, Some(strlib::gsub_k)),
+    ("table", "insert", tablib::insert, None),
+    ("table", "remove", tablib::remove, None),
+    ("table", "concat", tablib::concat, None),
+    ("table", "unpack", tablib::unpack, None),
+    ("table", "pack", tablib::pack, None),
+    ("table", "sort", tablib::sort, Some(tablib::sort_k)),
+    ("math", "floor", mathlib::floor, None),
+    ("math", "ceil", mathlib::ceil, None),
+    ("math", "abs", mathlib::abs, None),
+    ("math", "max", mathlib::max, None),
+    ("math", "min", mathlib::min, None),
+    ("math", "sqrt", mathlib::sqrt, None),
+    ("math", "tointeger", mathlib::tointeger, None),
+    ("math", "type", mathlib::type_, None),
+    ("math", "fmod", mathlib::fmod, None),
+    ("math", "modf", mathlib::modf, None),
+    ("math", "exp", mathlib::exp, None),
+    ("math", "log", mathlib::log, None),
+    ("math", "sin", mathlib::sin, None),
+    ("math", "cos", mathlib::cos, None),
+    ("math", "tan", mathlib::tan, None),
+    ("math", "asin", mathlib::asin, None),
+    ("math", "acos", mathlib::acos, None),
+    ("math", "atan", mathlib::atan, None),
+    ("math", "ult", mathlib::ult, None),
+    ("math", "random", mathlib::random, None),
+    ("math", "randomseed", mathlib::randomseed, None),
+    ("os", "time", oslib::time, None),
+    ("os", "clock", oslib::clock, None),
+    ("os", "date", oslib::date, None),
+    ("os", "getenv", oslib::getenv, None),
+    ("io", "write", oslib::io_write, None),
+    ("coroutine", "create", coroutine::create, None),
+    ("coroutine", "resume", coroutine::resume, Some(coroutine::resume_k)),
+    ("coroutine", "yield", coroutine::yield_, None),
+    ("coroutine", "status", coroutine::status, None),
+    ("coroutine", "wrap", coroutine::wrap, None),
+    ("-", "wrap_call", coroutine::wrap_call, Some(coroutine::wrap_call_k)),
+    ("coroutine", "isyieldable", coroutine::isyieldable, None),
+    ("coroutine", "running", coroutine::running, None),
+    ("coroutine", "close", coroutine::close, None),
+    ("utf8", "char", strlib::utf8_char, None),
+    ("utf8", "len", strlib::utf8_len, None),
+    ("utf8", "codepoint", strlib::utf8_codepoint, None),
+    ("os", "exit", oslib::exit, None),
+    ("", "dofile", base::unsupported, None),
+    ("io", "read", oslib::io_read, None),
+];
+
+pub fn native_def(id: u64) -> Option<&'static NativeDef> {
+    NATIVES.get(usize::try_from(id).ok()?)
+}
+
+pub fn native_id(lib: &str, name: &str) -> u64 {
+    NATIVES.iter().position(|d| d.lib == lib && d.name == name).expect("native is registered") as u64
+}
+
+/// Builds the global environment: base functions and library tables.
+pub fn open_libs(ctx: &mut Ctx, globals: Addr) -> Result<(), Fault> {
+    let mut libs: Vec<(&str, Addr)> = Vec::new();
+    for (id, def) in NATIVES.iter().enumerate() {
+        if def.lib == "-" || (def.lib == "" && def.name == "unpack") {
+            continue;
+        }
+        let f = super::func::new_native(ctx.h, ctx.g, id as u64, &[])?;
+        let target = if def.lib.is_empty() {
+            globals
+        } else if let Some(&(_, t)) = libs.iter().find(|(n, _)| *n == def.lib) {
+            t
+        } else {
+            let t = table::new_table(ctx.h, ctx.g, 0, 16)?;
+            let name = Value::Str(new_string(ctx.h, ctx.g, def.lib.as_bytes())?);
+            table::set(ctx.h, globals, name, Value::Table(t))?.ok();
+            libs.push((def.lib, t));
+            t
+        };
+        let key = Value::Str(new_string(ctx.h, ctx.g, def.name.as_bytes())?);
+        table::set(ctx.h, target, key, Value::NativeFn(f))?.ok();
+    }
+    let set_global = |ctx: &mut Ctx, name: &str, v: Value| -> Result<(), Fault> {
+        let key = Value::Str(new_string(ctx.h, ctx.g, name.as_bytes())?);
+        table::set(ctx.h, globals, key, v)?.ok();
+        Ok(())
+    };
+    set_global(ctx, "_G", Value::Table(globals))?;
+    let version = Value::Str(new_string(ctx.h, ctx.g, b"Lua 5.4")?);
+    set_global(ctx, "_VERSION", version)?;
+    mathlib::add_constants(ctx, libs.iter().find(|(n, _)| *n == "math").map(|&(_, t)| t).unwrap_or(0))?;
+    if let Some(&(_, utf8)) = libs.iter().find(|(n, _)| *n == "utf8") {
+        let key = Value::Str(new_string(ctx.h, ctx.g, b"charpattern")?);
+        let pat = Value::Str(new_string(ctx.h, ctx.g, b"[\x00-\x7F\xC2-\xFD][\x80-\xBF]*")?);
+        table::set(ctx.h, utf8, key, pat)?.ok();
+    }
+    // Strings index the string library.
+    if let Some(&(_, strings)) = libs.iter().find(|(n, _)| *n == "string") {
+        let mt = table::new_table(ctx.h, ctx.g, 0, 4)?;
+        let key = Value::Str(new_string(ctx.h, ctx.g, b"__index")?);
+        table::set(ctx.h, mt, key, Value::Table(strings))?.ok();
+        ctx.h.write_u64(ctx.g + super::state::G_STRING_META, mt)?;
+    }
+    Ok(())
+}
+
+// ----- argument checking (luaL_check*) -------------------------------------
+
+pub fn arg_error<T>(n: usize, fname: &str, msg: &str) -> LuaResult<T> {
+    Err(Trap::Msg(format!("bad argument #{n} to '{fname}' ({msg})")))
+}
+
+pub fn type_error<T>(ctx: &mut Ctx, args: &[Value], n: usize, fname: &str, expected: &str) -> LuaResult<T> {
+    let got = match args.get(n - 1) {
+        None => "no value".to_string(),
+        Some(v) => meta::type_name_of(ctx, *v)?,
+    };
+    arg_error(n, fname, &format!("{expected} expected, got {got}"))
+}
+
+pub fn arg(args: &[Value], n: usize) -> Value {
+    args.get(n - 1).copied().unwrap_or(Value::Nil)
+}
+
+pub fn check_any(args: &[Value], n: usize, fname: &str) -> LuaResult<Value> {
+    match args.get(n - 1) {
+        Some(v) => Ok(*v),
+        None => arg_error(n, fname, "value expected"),
+    }
+}
+
+pub fn check_table(ctx: &mut Ctx, args: &[Value], n: usize, fname: &str) -> LuaResult<Addr> {
+    match arg(args, n) {
+        Value::Table(t) => Ok(t),
+        _ => type_error(ctx, args, n, fname, "table"),
+    }
+}
+
+/// A number argument (strings convertible to numbers accepted).
+pub fn check_number(ctx: &mut Ctx, args: &[Value], n: usize, fname: &str) -> LuaResult<Value> {
+    match arg(args, n) {
+        v @ (Value::Int(_) | Value::Float(_)) => Ok(v),
+        Value::Str(s) => {
+            let b = super::string::bytes(ctx.h, s)?;
+            match super::text::number::str_to_number(&b) {
+                Some(super::text::number::Number::Int(i)) => Ok(Value::Int(i)),
+                Some(super::text::number::Number::Float(f)) => Ok(Value::Float(f)),
+                None => type_error(ctx, args, n, fname, "number"),
+            }
+        }
+        _ => type_error(ctx, args, n, fname, "number"),
+    }
+}
+
+pub fn check_float(ctx: &mut Ctx, args: &[Value], n: usize, fname: &str) -> LuaResult<f64> {
+    Ok(match check_number(ctx, args, n, fname)? {
+        Value::Int(i) => i as f64,
+        Value::Float(f) => f,
+        _ => unreachable!("check_number returns numbers"),
+    })
+}
+
+pub fn check_int(ctx: &mut Ctx, args: &[Value], n: usize, fname: &str) -> LuaResult<i64> {
+    match check_number(ctx, args, n, fname)? {
+        Value::Int(i) => Ok(i),
+        Value::Float(f) => match super::text::number::float_to_int_exact(f) {
+            Some(i) => Ok(i),
+            None => arg_error(n, fname, "number has no integer representation"),
+        },
+        _ => unreachable!("check_number returns numbers"),
+    }
+}
+
+pub fn opt_int(ctx: &mut Ctx, args: &[Value], n: usize, fname: &str, default: i64) -> LuaResult<i64> {
+    if arg(args, n).is_nil() {
+        Ok(default)
+    } else {
+        check_int(ctx, args, n, fname)
+    }
+}
+
+/// A string argument (numbers are converted, as Lua does).
+pub fn check_bytes(ctx: &mut Ctx, args: &[Value], n: usize, fname: &str) -> LuaResult<Vec<u8>> {
+    match arg(args, n) {
+        Value::Str(s) => Ok(super::string::bytes(ctx.h, s)?),
+        Value::Int(i) => Ok(super::text::number::fmt_int(i)),
+        Value::Float(f) => Ok(super::text::number::fmt_float(f)),
+        _ => type_error(ctx, args, n, fname, "string"),
+    }
+}
+
+pub fn opt_bytes(ctx: &mut Ctx, args: &[Value], n: usize, fname: &str, default: &[u8]) -> LuaResult<Vec<u8>> {
+    if arg(args, n).is_nil() {
+        Ok(default.to_vec())
+    } else {
+        check_bytes(ctx, args, n, fname)
+    }
+}
+
+pub fn ret(values: Vec<Value>) -> LuaResult<NativeResult> {
+    Ok(NativeResult::Return(values))
+}
+
+pub fn ret1(v: Value) -> LuaResult<NativeResult> {
+    Ok(NativeResult::Return(vec![v]))
+}
+
+/// Appends bytes to the program's output buffer (drained by the host
+/// between steps, so output appears once even if a step is retried).
+pub fn write_output(ctx: &mut Ctx, bytes: &[u8]) -> Result<(), Fault> {
+    use super::state::{G_OUT_BUF, G_OUT_CAP, G_OUT_LEN};
+    let g = ctx.g;
+    let len = ctx.h.read_u64(g + G_OUT_LEN)?;
+    let cap = ctx.h.read_u64(g + G_OUT_CAP)?;
+    let mut buf = ctx.h.read_u64(g + G_OUT_BUF)?;
+    let need = len + bytes.len() as u64;
+    if need > cap {
+        let new_cap = need.max(cap * 2).max(4096);
+        let new_buf = ctx.h.alloc(new_cap)?;
+        let mut chunk = vec![0u8; 4096];
+        let mut off = 0;
+        while off < len {
+            let n = (len - off).min(4096) as usize;
+            ctx.h.read_bytes(buf + off, &mut chunk[..n])?;
+            ctx.h.write_bytes(new_buf + off, &chunk[..n])?;
+            off += n as u64;
+        }
+        if buf != 0 {
+            ctx.h.free(buf)?;
+        }
+        buf = new_buf;
+        ctx.h.write_u64(g + G_OUT_BUF, buf)?;
+        ctx.h.write_u64(g + G_OUT_CAP, new_cap)?;
+    }
+    ctx.h.write_bytes(buf + len, bytes)?;
+    ctx.h.write_u64(g + G_OUT_LEN, need)
+}
+
+/// Reads the arguments of native frame `ci` back from the stack (for continuations).
+pub fn frame_args(ctx: &mut Ctx, ci: Addr) -> Result<Vec<Value>, Fault> {
+    use super::state::{CI_FUNC, CI_K1};
+    use super::value::VALUE_SIZE;
+    let func = ctx.h.read_u64(ci + CI_FUNC)?;
+    let end = ctx.h.read_u64(ci + CI_K1)?;
+    let n = (end - func) / VALUE_SIZE - 1;
+    let mut args = Vec::with_capacity(n as usize);
+    for i in 0..n {
+        args.push(ctx.get(func + (1 + i) * VALUE_SIZE)?);
+    }
+    Ok(args)
+}

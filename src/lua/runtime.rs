@@ -1,0 +1,237 @@
+//! A Lua program on a paged heap: create or open, load, run in slices,
+//! collect output, checkpoint. This is what the CLI and the browser driver use.
+//!
+//! Every VM instruction is one heap step (`PagedHeap::access`): a page fault
+//! rolls it back and it runs again once the page is in, so the program's
+//! state is always that of an instruction boundary when `run` returns, and a
+//! checkpoint taken then captures the whole computation.
+
+use super::compiler;
+use super::lib::{self, coroutine};
+use super::state::*;
+use super::string::new_string;
+use super::table;
+use super::value::Value;
+use super::vm::{self, call, Ctx, Step};
+use crate::heap::{Fault, HeapConfig, HeapError, PagedHeap};
+use crate::store::Store;
+
+/// Where the uncaught error's traceback is kept (a string address).
+const G_TRACEBACK: u64 = G_GC + 15 * 8;
+
+/// How a `run` slice ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RunOutcome {
+    /// The fuel ran out; call `run` again to continue.
+    Paused,
+    /// The program ended normally.
+    Done,
+    /// The program ended with an uncaught error (see `error_report`).
+    Failed,
+}
+
+pub struct LuaVm<S: Store> {
+    heap: PagedHeap<S>,
+}
+
+/// Output waiting in the heap beyond this is handed to the host early.
+const OUTPUT_FLUSH: u64 = 16 * 1024;
+
+impl<S: Store> LuaVm<S> {
+    /// Creates a heap holding a fresh Lua state.
+    pub fn create(store: S, name: &str, config: &HeapConfig) -> Result<Self, HeapError> {
+        let mut heap = PagedHeap::create(store, name, config)?;
+        heap.access(init_state)?;
+        heap.access(|h| {
+            let g = globals_block(h)?;
+            let th = h.read_u64(g + G_MAIN_THREAD)?;
+            let globals = h.read_u64(g + G_GLOBALS)?;
+            let mut ctx = Ctx { h, g, th };
+            lib::open_libs(&mut ctx, globals)
+        })?;
+        heap.checkpoint()?;
+        Ok(LuaVm { heap })
+    }
+
+    /// Opens a heap holding a Lua state at its last checkpoint.
+    pub fn open(store: S, name: &str, memory: usize) -> Result<Self, HeapError> {
+        let mut heap = PagedHeap::open(store, name, memory)?;
+        let g = heap.access(globals_block)?;
+        if g == 0 {
+            return Err(HeapError::NotAHeap { heap: name.to_string(), why: "it holds no Lua state".into() });
+        }
+        Ok(LuaVm { heap })
+    }
+
+    pub fn paged_heap(&mut self) -> &mut PagedHeap<S> {
+        &mut self.heap
+    }
+
+    /// Compiles `source` and prepares its main chunk to run. A syntax error
+    /// is returned as its message (`name:line: message near 'token'`).
+    pub fn load(&mut self, source: &[u8], chunk_name: &str) -> Result<Result<(), String>, HeapError> {
+        let proto = match compiler::compile(source, chunk_name) {
+            Ok(p) => p,
+            Err(e) => return Ok(Err(e.message)),
+        };
+        self.heap.access(|h| {
+            let g = globals_block(h)?;
+            let th = h.read_u64(g + G_MAIN_THREAD)?;
+            let globals = h.read_u64(g + G_GLOBALS)?;
+            let mut ctx = Ctx { h, g, th };
+            let f = lib::base::make_main_closure(&mut ctx, &proto, Value::Table(globals))?;
+            let stack = ctx.h.read_u64(th + T_STACK)?;
+            let slot = stack + crate::lua::value::VALUE_SIZE;
+            ctx.set(slot, f)?;
+            match call::precall(&mut ctx, slot, 0, MULTRET) {
+                Ok(()) => {}
+                Err(vm::Trap::Fault(f)) => return Err(f),
+                Err(_) => return Err(Fault::Invalid("the main chunk could not be called")),
+            }
+            ctx.h.write_u64(g + G_STATUS, RunStatus::Running as u64)
+        })?;
+        let label = chunk_name.trim_start_matches(['@', '=']).to_string();
+        self.heap.set_label(&label);
+        Ok(Ok(()))
+    }
+
+    /// Runs up to `fuel` instructions, handing output to `out` as it is
+    /// produced (only output of completed instructions is ever handed out).
+    pub fn run(&mut self, fuel: u64, out: &mut dyn FnMut(&[u8])) -> Result<RunOutcome, HeapError> {
+        let mut outcome = RunOutcome::Paused;
+        for i in 0..fuel {
+            match self.heap.access(vm::step) {
+                Ok(Step::Continue) => {}
+                Ok(Step::Finished) => {
+                    outcome = self.finished_outcome()?;
+                    break;
+                }
+                Err(HeapError::OutOfMemory) => {
+                    self.heap.access(raise_memory_error)?;
+                }
+                Err(e) => return Err(e),
+            }
+            if i % 256 == 255 && self.heap.access(|h| output_len(h))? >= OUTPUT_FLUSH {
+                self.drain_output(out)?;
+            }
+        }
+        self.drain_output(out)?;
+        if outcome == RunOutcome::Paused {
+            outcome = self.finished_outcome()?;
+        }
+        Ok(outcome)
+    }
+
+    fn finished_outcome(&mut self) -> Result<RunOutcome, HeapError> {
+        let (status, _) = self.heap.access(vm::status)?;
+        Ok(match status {
+            RunStatus::Done => RunOutcome::Done,
+            RunStatus::Error => RunOutcome::Failed,
+            _ => RunOutcome::Paused,
+        })
+    }
+
+    pub fn status(&mut self) -> Result<RunStatus, HeapError> {
+        Ok(self.heap.access(vm::status)?.0)
+    }
+
+    /// Moves the program's pending output out of the heap.
+    pub fn drain_output(&mut self, out: &mut dyn FnMut(&[u8])) -> Result<(), HeapError> {
+        let bytes = self.heap.access(|h| {
+            let g = globals_block(h)?;
+            let len = h.read_u64(g + G_OUT_LEN)?;
+            let buf = h.read_u64(g + G_OUT_BUF)?;
+            let mut bytes = vec![0u8; len as usize];
+            let mut off = 0usize;
+            while off < bytes.len() {
+                let n = (bytes.len() - off).min(4096);
+                h.read_bytes(buf + off as u64, &mut bytes[off..off + n])?;
+                off += n;
+            }
+            h.write_u64(g + G_OUT_LEN, 0)?;
+            Ok(bytes)
+        })?;
+        if !bytes.is_empty() {
+            out(&bytes);
+        }
+        Ok(())
+    }
+
+    /// The uncaught error's message as the reference interpreter prints it
+    /// (without the program-name prefix), and the traceback.
+    pub fn error_report(&mut self) -> Result<(String, String), HeapError> {
+        let report = self.heap.access(|h| {
+            let (_, err) = vm::status(h)?;
+            let g = globals_block(h)?;
+            let message = match err {
+                Value::Str(s) => String::from_utf8_lossy(&super::string::bytes(h, s)?).into_owned(),
+                Value::Int(_) | Value::Float(_) => {
+                    let th = h.read_u64(g + G_MAIN_THREAD)?;
+                    let mut ctx = Ctx { h, g, th };
+                    let b = vm::meta::basic_tostring(&mut ctx, err).map_err(|_| Fault::Invalid("tostring"))?;
+                    String::from_utf8_lossy(&b).into_owned()
+                }
+                Value::Nil => "nil".to_string(),
+                other => format!("(error object is a {} value)", other.type_name()),
+            };
+            let tb = h.read_u64(g + G_TRACEBACK)?;
+            let traceback = if tb != 0 { String::from_utf8_lossy(&super::string::bytes(h, tb)?).into_owned() } else { String::new() };
+            Ok((message, traceback))
+        })?;
+        Ok(report)
+    }
+
+    pub fn checkpoint(&mut self) -> Result<crate::heap::driver::CheckpointReport, HeapError> {
+        self.heap.checkpoint()
+    }
+
+    pub fn stats(&mut self) -> crate::heap::Stats {
+        self.heap.stats()
+    }
+
+    pub fn close(self) -> Result<S, HeapError> {
+        self.heap.close()
+    }
+
+    pub fn abandon(self) -> S {
+        self.heap.abandon()
+    }
+}
+
+fn output_len(h: &mut crate::heap::Heap) -> Result<u64, Fault> {
+    let g = globals_block(h)?;
+    h.read_u64(g + G_OUT_LEN)
+}
+
+/// Creates the global block, string table, main thread, globals and registry.
+fn init_state(h: &mut crate::heap::Heap) -> Result<(), Fault> {
+    let g = h.alloc(G_SIZE)?;
+    h.fill(g, G_SIZE as usize, 0)?;
+    h.set_user_word(USER_WORD_GLOBALS, g)?;
+    super::string::init_table(h, g)?;
+    let globals = table::new_table(h, g, 0, 64)?;
+    let registry = table::new_table(h, g, 0, 4)?;
+    h.write_u64(g + G_GLOBALS, globals)?;
+    h.write_u64(g + G_REGISTRY, registry)?;
+    let memerr = new_string(h, g, b"not enough memory")?;
+    h.write_u64(g + G_MEMERR, memerr)?;
+    let buf = h.alloc(4096)?;
+    h.write_u64(g + G_OUT_BUF, buf)?;
+    h.write_u64(g + G_OUT_CAP, 4096)?;
+    h.write_u64(g + G_OUT_LEN, 0)?;
+    let mut ctx = Ctx { h, g, th: 0 };
+    let th = coroutine::new_thread(&mut ctx, Value::Nil, MAIN_STACK_SLOTS)?;
+    h.write_u64(th + T_STATUS, ThreadStatus::Running as u64)?;
+    h.write_u64(g + G_MAIN_THREAD, th)?;
+    h.write_u64(g + G_CURRENT_THREAD, th)?;
+    h.write_u64(g + G_STATUS, RunStatus::Empty as u64)
+}
+
+/// Turns an allocation failure into the Lua error "not enough memory".
+fn raise_memory_error(h: &mut crate::heap::Heap) -> Result<(), Fault> {
+    let g = globals_block(h)?;
+    let th = h.read_u64(g + G_CURRENT_THREAD)?;
+    let memerr = h.read_u64(g + G_MEMERR)?;
+    let mut ctx = Ctx { h, g, th };
+    call::throw(&mut ctx, Value::Str(memerr)).map(drop)
+}

@@ -1,0 +1,150 @@
+//! Where the VM keeps its state in the heap. Everything the interpreter
+//! knows between two instructions is reachable from the *global block*,
+//! whose address is in heap user word 0.
+//!
+//! Layouts (byte offsets) are named here once.
+
+use super::value::{read_value, write_value, Value, VALUE_SIZE};
+use crate::heap::{Addr, Fault, Heap};
+
+/// Heap user word holding the global block's address.
+pub const USER_WORD_GLOBALS: u64 = 0;
+
+// ----- the global block -----------------------------------------------------
+pub const G_ALL_OBJECTS: Addr = 0;
+pub const G_STRINGS: Addr = 8; // interned-string bucket block
+pub const G_STRINGS_CAP: Addr = 16; // buckets (a power of two)
+pub const G_STRINGS_COUNT: Addr = 24;
+pub const G_GLOBALS: Addr = 32; // the globals table (address)
+pub const G_REGISTRY: Addr = 40; // registry table (address)
+pub const G_MAIN_THREAD: Addr = 48;
+pub const G_CURRENT_THREAD: Addr = 56;
+pub const G_OUT_BUF: Addr = 64; // output buffer block
+pub const G_OUT_LEN: Addr = 72;
+pub const G_OUT_CAP: Addr = 80;
+pub const G_STRING_META: Addr = 88; // metatable shared by strings (address or 0)
+pub const G_MEMERR: Addr = 96; // the preallocated "not enough memory" string
+pub const G_TM_NAMES: Addr = 104; // block of interned metamethod-name addresses
+pub const G_STATUS: Addr = 112; // RunStatus
+pub const G_ERROR: Addr = 120; // final error value (16 bytes) when G_STATUS = Error
+pub const G_STEPS: Addr = 136; // instructions executed
+pub const G_GC: Addr = 144; // collector state (16 words), see gc.rs
+pub const G_SIZE: u64 = G_GC + 16 * 8;
+
+/// What the program is doing, as seen by the host.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RunStatus {
+    /// No program loaded.
+    Empty = 0,
+    /// Loaded and not finished.
+    Running = 1,
+    /// Finished normally.
+    Done = 2,
+    /// Finished with an uncaught error (see G_ERROR).
+    Error = 3,
+}
+
+impl RunStatus {
+    pub fn from_u64(v: u64) -> RunStatus {
+        match v {
+            1 => RunStatus::Running,
+            2 => RunStatus::Done,
+            3 => RunStatus::Error,
+            _ => RunStatus::Empty,
+        }
+    }
+}
+
+// ----- threads ----------------------------------------------------------------
+pub const T_STATUS: Addr = 16; // ThreadStatus
+pub const T_STACK: Addr = 24; // stack block
+pub const T_STACK_SLOTS: Addr = 32;
+pub const T_TOP: Addr = 40; // first free slot of the current native frame / multiple results
+pub const T_CI: Addr = 48; // current CallInfo
+pub const T_BASE_CI: Addr = 56;
+pub const T_OPEN_UPVALS: Addr = 64; // open upvalues, highest stack slot first
+pub const T_RESUMER: Addr = 72; // the thread that resumed this one
+pub const T_SIZE: u64 = 80;
+
+/// Coroutine states.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ThreadStatus {
+    /// Created or yielded: can be resumed.
+    Suspended = 0,
+    Running = 1,
+    /// Resumed another coroutine and waits for it.
+    Normal = 2,
+    Dead = 3,
+}
+
+impl ThreadStatus {
+    pub fn from_u64(v: u64) -> ThreadStatus {
+        match v {
+            1 => ThreadStatus::Running,
+            2 => ThreadStatus::Normal,
+            3 => ThreadStatus::Dead,
+            _ => ThreadStatus::Suspended,
+        }
+    }
+}
+
+/// Slots reserved for the main thread's stack (Lua's LUAI_MAXSTACK). Only the
+/// pages actually used ever take memory or storage.
+pub const MAIN_STACK_SLOTS: u64 = 1_000_000;
+/// Slots reserved for a coroutine's stack.
+pub const COROUTINE_STACK_SLOTS: u64 = 200_000;
+/// Slots kept free above the top for native calls and metamethod arguments.
+pub const STACK_EXTRA: u64 = 40;
+
+// ----- call frames (CallInfo blocks) --------------------------------------
+pub const CI_FUNC: Addr = 0; // slot holding the function
+pub const CI_TOP: Addr = 8; // first slot above the frame
+pub const CI_PREV: Addr = 16;
+pub const CI_NEXT: Addr = 24; // a cached, unused CallInfo (reused by the next call)
+pub const CI_PC: Addr = 32; // index of the next instruction (Lua frames)
+pub const CI_NRESULTS: Addr = 40; // results wanted, or u64::MAX for "all"
+pub const CI_STATUS: Addr = 48; // CallStatus bits
+pub const CI_EXTRA_ARGS: Addr = 56; // varargs of a vararg function
+pub const CI_K: Addr = 64; // native continuation: which step comes next
+pub const CI_K1: Addr = 72; // native continuation state
+pub const CI_K2: Addr = 80;
+pub const CI_SIZE: u64 = 88;
+
+/// Flags in CI_STATUS.
+pub mod cs {
+    /// A Lua function (otherwise native).
+    pub const LUA: u64 = 1;
+    /// pcall/xpcall: errors stop here.
+    pub const PROTECTED: u64 = 2;
+    /// The frame called a metamethod and must finish its instruction with the result.
+    pub const FINISH_OP: u64 = 4;
+    /// A native waiting for a call's results (continuation in CI_K).
+    pub const CONTINUE: u64 = 8;
+    /// The frame was entered by a tail call (for tracebacks).
+    pub const TAIL: u64 = 16;
+    /// A coroutine's first frame: returning from it ends the coroutine.
+    pub const COROUTINE_BASE: u64 = 32;
+    /// A `__close` call made while leaving a block or returning.
+    pub const CLOSING: u64 = 64;
+}
+
+/// Results wanted: all of them.
+pub const MULTRET: u64 = u64::MAX;
+
+// ----- accessors ------------------------------------------------------------
+
+pub fn globals_block(h: &mut Heap) -> Result<Addr, Fault> {
+    h.user_word(USER_WORD_GLOBALS)
+}
+
+pub fn slot(stack_base: Addr, index: u64) -> Addr {
+    stack_base + index * VALUE_SIZE
+}
+
+pub fn get(h: &mut Heap, addr: Addr) -> Result<Value, Fault> {
+    read_value(h, addr)
+}
+
+pub fn set(h: &mut Heap, addr: Addr, v: Value) -> Result<(), Fault> {
+    write_value(h, addr, v)
+}

@@ -1,0 +1,167 @@
+//! Strings. Short strings (at most `SHORT_MAX` bytes) are interned, as in Lua
+//! 5.4, so equal short strings are the same object and compare by address;
+//! long strings compare by length, hash and bytes.
+//!
+//! ```text
+//! 0   object header
+//! 16  len u64
+//! 24  hash u64
+//! 32  chain u64   next string in the same intern bucket (short strings)
+//! 40  bytes
+//! ```
+
+use super::object::{new_object, Kind};
+use super::state::{G_STRINGS, G_STRINGS_CAP, G_STRINGS_COUNT};
+use crate::heap::{Addr, Fault, Heap};
+
+pub const SHORT_MAX: usize = 40;
+const S_LEN: Addr = 16;
+const S_HASH: Addr = 24;
+const S_CHAIN: Addr = 32;
+pub const S_DATA: Addr = 40;
+
+pub fn hash_bytes(bytes: &[u8]) -> u64 {
+    xxhash_rust::xxh3::xxh3_64(bytes)
+}
+
+/// Makes a string with these bytes (interning short ones).
+pub fn new_string(h: &mut Heap, g: Addr, bytes: &[u8]) -> Result<Addr, Fault> {
+    let hash = hash_bytes(bytes);
+    if bytes.len() <= SHORT_MAX {
+        if let Some(found) = find_interned(h, g, bytes, hash)? {
+            return Ok(found);
+        }
+    }
+    let s = new_object(h, g, Kind::Str, S_DATA + bytes.len() as u64)?;
+    h.write_u64(s + S_LEN, bytes.len() as u64)?;
+    h.write_u64(s + S_HASH, hash)?;
+    h.write_u64(s + S_CHAIN, 0)?;
+    h.write_bytes(s + S_DATA, bytes)?;
+    if bytes.len() <= SHORT_MAX {
+        intern(h, g, s, hash)?;
+    }
+    Ok(s)
+}
+
+pub fn len(h: &mut Heap, s: Addr) -> Result<u64, Fault> {
+    h.read_u64(s + S_LEN)
+}
+
+pub fn hash(h: &mut Heap, s: Addr) -> Result<u64, Fault> {
+    h.read_u64(s + S_HASH)
+}
+
+pub fn bytes(h: &mut Heap, s: Addr) -> Result<Vec<u8>, Fault> {
+    let n = len(h, s)? as usize;
+    let mut out = vec![0u8; n];
+    h.read_bytes(s + S_DATA, &mut out)?;
+    Ok(out)
+}
+
+pub fn is_short(h: &mut Heap, s: Addr) -> Result<bool, Fault> {
+    Ok(len(h, s)? as usize <= SHORT_MAX)
+}
+
+/// String equality: identity for short strings, contents for long ones.
+pub fn equal(h: &mut Heap, a: Addr, b: Addr) -> Result<bool, Fault> {
+    if a == b {
+        return Ok(true);
+    }
+    let (la, lb) = (len(h, a)?, len(h, b)?);
+    if la != lb || la as usize <= SHORT_MAX || hash(h, a)? != hash(h, b)? {
+        return Ok(false);
+    }
+    Ok(bytes(h, a)? == bytes(h, b)?)
+}
+
+/// Byte-wise comparison, as `strcmp` on Lua strings (shorter prefix first).
+pub fn compare(h: &mut Heap, a: Addr, b: Addr) -> Result<std::cmp::Ordering, Fault> {
+    Ok(bytes(h, a)?.cmp(&bytes(h, b)?))
+}
+
+fn bucket_addr(h: &mut Heap, g: Addr, hash: u64) -> Result<Addr, Fault> {
+    let cap = h.read_u64(g + G_STRINGS_CAP)?;
+    let buckets = h.read_u64(g + G_STRINGS)?;
+    Ok(buckets + (hash & (cap - 1)) * 8)
+}
+
+fn find_interned(h: &mut Heap, g: Addr, bytes: &[u8], hash: u64) -> Result<Option<Addr>, Fault> {
+    let bucket = bucket_addr(h, g, hash)?;
+    let mut s = h.read_u64(bucket)?;
+    let mut buf = [0u8; SHORT_MAX];
+    while s != 0 {
+        if h.read_u64(s + S_HASH)? == hash && h.read_u64(s + S_LEN)? == bytes.len() as u64 {
+            h.read_bytes(s + S_DATA, &mut buf[..bytes.len()])?;
+            if &buf[..bytes.len()] == bytes {
+                return Ok(Some(s));
+            }
+        }
+        s = h.read_u64(s + S_CHAIN)?;
+    }
+    Ok(None)
+}
+
+fn intern(h: &mut Heap, g: Addr, s: Addr, hash: u64) -> Result<(), Fault> {
+    let count = h.read_u64(g + G_STRINGS_COUNT)? + 1;
+    h.write_u64(g + G_STRINGS_COUNT, count)?;
+    if count > h.read_u64(g + G_STRINGS_CAP)? {
+        grow_table(h, g)?;
+    }
+    let bucket = bucket_addr(h, g, hash)?;
+    let head = h.read_u64(bucket)?;
+    h.write_u64(s + S_CHAIN, head)?;
+    h.write_u64(bucket, s)
+}
+
+/// Removes a dead short string from the intern table (the collector's sweep).
+pub fn unintern(h: &mut Heap, g: Addr, s: Addr) -> Result<(), Fault> {
+    let hash = hash(h, s)?;
+    let mut link = bucket_addr(h, g, hash)?;
+    loop {
+        let cur = h.read_u64(link)?;
+        if cur == 0 {
+            return Ok(());
+        }
+        if cur == s {
+            let next = h.read_u64(s + S_CHAIN)?;
+            h.write_u64(link, next)?;
+            let count = h.read_u64(g + G_STRINGS_COUNT)?;
+            return h.write_u64(g + G_STRINGS_COUNT, count.saturating_sub(1));
+        }
+        link = cur + S_CHAIN;
+    }
+}
+
+/// Creates the empty intern table.
+pub fn init_table(h: &mut Heap, g: Addr) -> Result<(), Fault> {
+    let cap = 256u64;
+    let buckets = h.alloc(cap * 8)?;
+    h.fill(buckets, (cap * 8) as usize, 0)?;
+    h.write_u64(g + G_STRINGS, buckets)?;
+    h.write_u64(g + G_STRINGS_CAP, cap)?;
+    h.write_u64(g + G_STRINGS_COUNT, 0)
+}
+
+/// Doubles the bucket array and rehashes every interned string.
+// TODO(bounded steps): this touches every short string at once; make it incremental.
+fn grow_table(h: &mut Heap, g: Addr) -> Result<(), Fault> {
+    let old_cap = h.read_u64(g + G_STRINGS_CAP)?;
+    let old = h.read_u64(g + G_STRINGS)?;
+    let cap = old_cap * 2;
+    let buckets = h.alloc(cap * 8)?;
+    h.fill(buckets, (cap * 8) as usize, 0)?;
+    for i in 0..old_cap {
+        let mut s = h.read_u64(old + i * 8)?;
+        while s != 0 {
+            let next = h.read_u64(s + S_CHAIN)?;
+            let b = buckets + (h.read_u64(s + S_HASH)? & (cap - 1)) * 8;
+            let head = h.read_u64(b)?;
+            h.write_u64(s + S_CHAIN, head)?;
+            h.write_u64(b, s)?;
+            s = next;
+        }
+    }
+    h.write_u64(g + G_STRINGS, buckets)?;
+    h.write_u64(g + G_STRINGS_CAP, cap)?;
+    h.free(old)
+}

@@ -1,0 +1,3 @@
+//! Text utilities with Lua's exact semantics: number conversions.
+pub mod format;
+pub mod number;

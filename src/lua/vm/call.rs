@@ -1,0 +1,354 @@
+//! Calls, returns, natives, errors and coroutine switches, all as changes to
+//! frames in the heap. Nothing here recurses per Lua call: a call pushes a
+//! frame and returns; the next step runs in it.
+
+use super::{LuaResult, Step, Trap};
+use crate::heap::{Addr, Fault, Heap};
+use crate::lua::func::{self, CL_PROTO, NF_ID};
+use crate::lua::lib::{native_def, NATIVES};
+use crate::lua::state::*;
+use crate::lua::string::new_string;
+use crate::lua::value::{Value, VALUE_SIZE};
+
+/// The VM's view of the heap during one instruction.
+pub struct Ctx<'a> {
+    pub h: &'a mut Heap,
+    /// The global block.
+    pub g: Addr,
+    /// The running thread.
+    pub th: Addr,
+}
+
+/// What a native function asks the VM to do next.
+pub enum NativeResult {
+    /// Return these values to the caller.
+    Return(Vec<Value>),
+    /// Call `func(args)` and then run continuation `k` of this native with
+    /// its results (or its error, if the native is protected).
+    Call { func: Value, args: Vec<Value>, k: u64, protected: bool },
+    /// Replace this native's frame by a call to `func(args)`.
+    TailCall { func: Value, args: Vec<Value> },
+    /// Switch to coroutine `co`, passing `args`; continuation `k` receives
+    /// what it yields or returns.
+    Resume { co: Addr, args: Vec<Value>, k: u64 },
+    /// Suspend the running coroutine, handing these values to its resumer.
+    Yield(Vec<Value>),
+}
+
+/// A native's continuation receives the results of the call it asked for,
+/// or the error value if that call failed inside a protected native.
+pub type ContinuationInput = Result<Vec<Value>, Value>;
+
+impl Ctx<'_> {
+    pub fn get(&mut self, slot: Addr) -> Result<Value, Fault> {
+        get(self.h, slot)
+    }
+
+    pub fn set(&mut self, slot: Addr, v: Value) -> Result<(), Fault> {
+        set(self.h, slot, v)
+    }
+
+    pub fn ci(&mut self) -> Result<Addr, Fault> {
+        self.h.read_u64(self.th + T_CI)
+    }
+
+    pub fn new_str(&mut self, bytes: &[u8]) -> Result<Value, Fault> {
+        Ok(Value::Str(new_string(self.h, self.g, bytes)?))
+    }
+
+    fn stack_end(&mut self) -> Result<Addr, Fault> {
+        let stack = self.h.read_u64(self.th + T_STACK)?;
+        let slots = self.h.read_u64(self.th + T_STACK_SLOTS)?;
+        Ok(stack + slots * VALUE_SIZE)
+    }
+
+    /// Errors with "stack overflow" unless `slots` slots from `from` fit.
+    pub fn check_stack(&mut self, from: Addr, slots: u64) -> LuaResult<()> {
+        if from + (slots + STACK_EXTRA) * VALUE_SIZE > self.stack_end()? {
+            return Err(Trap::Msg("stack overflow".into()));
+        }
+        Ok(())
+    }
+
+    /// The CallInfo above the current one, reusing a cached block.
+    fn push_ci(&mut self) -> Result<Addr, Fault> {
+        let ci = self.ci()?;
+        let mut next = self.h.read_u64(ci + CI_NEXT)?;
+        if next == 0 {
+            next = self.h.alloc(CI_SIZE)?;
+            self.h.write_u64(next + CI_PREV, ci)?;
+            self.h.write_u64(next + CI_NEXT, 0)?;
+            self.h.write_u64(ci + CI_NEXT, next)?;
+        }
+        self.h.write_u64(self.th + T_CI, next)?;
+        Ok(next)
+    }
+}
+
+/// Calls the value in `func_slot` with the `nargs` values above it, wanting
+/// `nresults` results (MULTRET: all). A Lua function gets a new frame that the
+/// next step starts running; a native runs now.
+pub fn precall(ctx: &mut Ctx, func_slot: Addr, mut nargs: u64, nresults: u64) -> LuaResult<()> {
+    loop {
+        match ctx.get(func_slot)? {
+            Value::LuaFn(cl) => return push_lua_frame(ctx, cl, func_slot, nargs, nresults),
+            Value::NativeFn(nf) => return call_native(ctx, nf, func_slot, nargs, nresults),
+            other => {
+                let tm = super::meta::get_tm(ctx, other, "__call")?;
+                if !tm.is_function() && !matches!(tm, Value::Table(_)) {
+                    return Err(Trap::Msg(format!("attempt to call a {} value", super::meta::type_name_of(ctx, other)?)));
+                }
+                // Insert the handler below the arguments: handler(obj, args...).
+                ctx.check_stack(func_slot, nargs + 2)?;
+                for i in (0..=nargs).rev() {
+                    let v = ctx.get(func_slot + i * VALUE_SIZE)?;
+                    ctx.set(func_slot + (i + 1) * VALUE_SIZE, v)?;
+                }
+                ctx.set(func_slot, tm)?;
+                nargs += 1;
+            }
+        }
+    }
+}
+
+fn push_lua_frame(ctx: &mut Ctx, cl: Addr, func_slot: Addr, nargs: u64, nresults: u64) -> LuaResult<()> {
+    let proto = ctx.h.read_u64(cl + CL_PROTO)?;
+    let (nparams, _vararg, max_stack) = func::shape(ctx.h, proto)?;
+    ctx.check_stack(func_slot, 1 + max_stack.max(nargs))?;
+    for i in nargs..nparams {
+        ctx.set(func_slot + (1 + i) * VALUE_SIZE, Value::Nil)?;
+    }
+    let ci = ctx.push_ci()?;
+    let h = &mut *ctx.h;
+    h.write_u64(ci + CI_FUNC, func_slot)?;
+    h.write_u64(ci + CI_TOP, func_slot + (1 + max_stack) * VALUE_SIZE)?;
+    h.write_u64(ci + CI_PC, 0)?;
+    h.write_u64(ci + CI_NRESULTS, nresults)?;
+    h.write_u64(ci + CI_STATUS, cs::LUA)?;
+    // VARARGPREP turns this into the count of extra arguments.
+    h.write_u64(ci + CI_EXTRA_ARGS, nargs.max(nparams))?;
+    Ok(())
+}
+
+fn call_native(ctx: &mut Ctx, nf: Addr, func_slot: Addr, nargs: u64, nresults: u64) -> LuaResult<()> {
+    ctx.check_stack(func_slot, 1 + nargs)?;
+    let ci = ctx.push_ci()?;
+    ctx.h.write_u64(ci + CI_FUNC, func_slot)?;
+    ctx.h.write_u64(ci + CI_TOP, func_slot + (1 + nargs) * VALUE_SIZE)?;
+    ctx.h.write_u64(ci + CI_NRESULTS, nresults)?;
+    ctx.h.write_u64(ci + CI_STATUS, 0)?;
+    let mut args = Vec::with_capacity(nargs as usize);
+    for i in 0..nargs {
+        args.push(ctx.get(func_slot + (1 + i) * VALUE_SIZE)?);
+    }
+    let id = ctx.h.read_u64(nf + NF_ID)?;
+    let def = native_def(id).ok_or(Fault::Invalid("unknown native function id"))?;
+    let result = (def.f)(ctx, &args)?;
+    handle_native_result(ctx, ci, result)
+}
+
+/// Carries out what a native asked for.
+pub fn handle_native_result(ctx: &mut Ctx, ci: Addr, result: NativeResult) -> LuaResult<()> {
+    match result {
+        NativeResult::Return(values) => return_values(ctx, ci, &values),
+        NativeResult::Call { func, args, k, protected } => {
+            let slot = ctx.h.read_u64(ci + CI_TOP)?;
+            ctx.check_stack(slot, 1 + args.len() as u64)?;
+            ctx.set(slot, func)?;
+            for (i, a) in args.iter().enumerate() {
+                ctx.set(slot + (1 + i as u64) * VALUE_SIZE, *a)?;
+            }
+            let status = ctx.h.read_u64(ci + CI_STATUS)?;
+            let flags = cs::CONTINUE | if protected { cs::PROTECTED } else { 0 };
+            ctx.h.write_u64(ci + CI_STATUS, status | flags)?;
+            ctx.h.write_u64(ci + CI_K, k)?;
+            ctx.h.write_u64(ci + CI_K1, slot)?;
+            precall(ctx, slot, args.len() as u64, MULTRET)
+        }
+        NativeResult::TailCall { func, args } => {
+            let slot = ctx.h.read_u64(ci + CI_FUNC)?;
+            let nresults = ctx.h.read_u64(ci + CI_NRESULTS)?;
+            ctx.set(slot, func)?;
+            for (i, a) in args.iter().enumerate() {
+                ctx.set(slot + (1 + i as u64) * VALUE_SIZE, *a)?;
+            }
+            let prev = ctx.h.read_u64(ci + CI_PREV)?;
+            ctx.h.write_u64(ctx.th + T_CI, prev)?;
+            precall(ctx, slot, args.len() as u64, nresults)
+        }
+        NativeResult::Resume { co, args, k } => super::super::lib::coroutine::switch_to(ctx, ci, co, args, k),
+        NativeResult::Yield(values) => super::super::lib::coroutine::yield_from(ctx, ci, values),
+    }
+}
+
+/// Pops frame `ci`, delivering `values` as its results, and continues the caller.
+pub fn return_values(ctx: &mut Ctx, ci: Addr, values: &[Value]) -> LuaResult<()> {
+    let func_slot = ctx.h.read_u64(ci + CI_FUNC)?;
+    let wanted = ctx.h.read_u64(ci + CI_NRESULTS)?;
+    let n = if wanted == MULTRET { values.len() as u64 } else { wanted };
+    ctx.check_stack(func_slot, n)?;
+    for i in 0..n {
+        let v = values.get(i as usize).copied().unwrap_or(Value::Nil);
+        ctx.set(func_slot + i * VALUE_SIZE, v)?;
+    }
+    finish_return(ctx, ci, func_slot, n, wanted)
+}
+
+/// Pops frame `ci` whose `nres` results start at `first` (above its function slot).
+pub fn return_from_slots(ctx: &mut Ctx, ci: Addr, first: Addr, nres: u64) -> LuaResult<()> {
+    let func_slot = ctx.h.read_u64(ci + CI_FUNC)?;
+    let wanted = ctx.h.read_u64(ci + CI_NRESULTS)?;
+    let n = if wanted == MULTRET { nres } else { wanted };
+    for i in 0..n {
+        let v = if i < nres { ctx.get(first + i * VALUE_SIZE)? } else { Value::Nil };
+        ctx.set(func_slot + i * VALUE_SIZE, v)?;
+    }
+    finish_return(ctx, ci, func_slot, n, wanted)
+}
+
+fn finish_return(ctx: &mut Ctx, ci: Addr, func_slot: Addr, n: u64, wanted: u64) -> LuaResult<()> {
+    ctx.h.write_u64(ctx.th + T_TOP, func_slot + n * VALUE_SIZE)?;
+    let _ = wanted;
+    let prev = ctx.h.read_u64(ci + CI_PREV)?;
+    ctx.h.write_u64(ctx.th + T_CI, prev)?;
+    after_return(ctx, prev, func_slot, n)
+}
+
+/// The frame `ci` just got `n` results at `first`: finish what it was doing.
+fn after_return(ctx: &mut Ctx, ci: Addr, first: Addr, n: u64) -> LuaResult<()> {
+    let status = ctx.h.read_u64(ci + CI_STATUS)?;
+    if status & cs::COROUTINE_BASE != 0 {
+        let mut values = Vec::with_capacity(n as usize);
+        for i in 0..n {
+            values.push(ctx.get(first + i * VALUE_SIZE)?);
+        }
+        return super::super::lib::coroutine::finish(ctx, Ok(values));
+    }
+    if status & cs::LUA != 0 {
+        if status & cs::FINISH_OP != 0 {
+            ctx.h.write_u64(ci + CI_STATUS, status & !cs::FINISH_OP)?;
+            return super::exec::finish_op(ctx, ci, first);
+        }
+        return Ok(());
+    }
+    if status & cs::CONTINUE != 0 {
+        let mut values = Vec::with_capacity(n as usize);
+        for i in 0..n {
+            values.push(ctx.get(first + i * VALUE_SIZE)?);
+        }
+        return continue_native(ctx, ci, Ok(values));
+    }
+    // The thread's base frame: the main chunk returned.
+    ctx.h.write_u64(ctx.g + G_STATUS, RunStatus::Done as u64)?;
+    Ok(())
+}
+
+/// Runs the continuation of native frame `ci` with a call's outcome.
+pub fn continue_native(ctx: &mut Ctx, ci: Addr, input: ContinuationInput) -> LuaResult<()> {
+    let status = ctx.h.read_u64(ci + CI_STATUS)?;
+    ctx.h.write_u64(ci + CI_STATUS, status & !(cs::CONTINUE | cs::PROTECTED))?;
+    let k = ctx.h.read_u64(ci + CI_K)?;
+    let func_slot = ctx.h.read_u64(ci + CI_FUNC)?;
+    let f = ctx.get(func_slot)?;
+    let Value::NativeFn(nf) = f else { return Err(Fault::Invalid("continuation of a non-native frame").into()) };
+    let id = ctx.h.read_u64(nf + NF_ID)?;
+    let def = native_def(id).ok_or(Fault::Invalid("unknown native function id"))?;
+    let cont = def.k.ok_or(Fault::Invalid("native without a continuation was continued"))?;
+    let args = crate::lua::lib::frame_args(ctx, ci)?;
+    let result = cont(ctx, k, input, &args)?;
+    handle_native_result(ctx, ci, result)
+}
+
+/// Turns a message into an error value "chunk:line: message", taking the
+/// position from the innermost Lua frame at `level` (0: the running frame,
+/// or the Lua caller of a running native).
+pub fn message_value(ctx: &mut Ctx, msg: &str, level: u64) -> Result<Value, Fault> {
+    let mut text = where_(ctx, level)?;
+    text.extend_from_slice(msg.as_bytes());
+    ctx.new_str(&text)
+}
+
+/// "chunk:line: " for the Lua function at `level`, or "" (luaL_where).
+pub fn where_(ctx: &mut Ctx, level: u64) -> Result<Vec<u8>, Fault> {
+    let mut ci = ctx.ci()?;
+    let status = ctx.h.read_u64(ci + CI_STATUS)?;
+    if status & cs::LUA == 0 && level == 0 {
+        ci = ctx.h.read_u64(ci + CI_PREV)?;
+    }
+    for _ in 0..level.saturating_sub(1) {
+        if ci == 0 {
+            break;
+        }
+        ci = ctx.h.read_u64(ci + CI_PREV)?;
+    }
+    if ci == 0 {
+        return Ok(Vec::new());
+    }
+    let status = ctx.h.read_u64(ci + CI_STATUS)?;
+    if status & cs::LUA == 0 {
+        return Ok(Vec::new());
+    }
+    let (proto, pc) = frame_proto_pc(ctx, ci)?;
+    let line = func::line_of(ctx.h, proto, pc.saturating_sub(1))?;
+    let mut text = func::source_id(ctx.h, proto)?;
+    text.extend_from_slice(format!(":{line}: ").as_bytes());
+    Ok(text)
+}
+
+/// The prototype and saved pc of a Lua frame.
+pub fn frame_proto_pc(ctx: &mut Ctx, ci: Addr) -> Result<(Addr, u64), Fault> {
+    let func_slot = ctx.h.read_u64(ci + CI_FUNC)?;
+    let Value::LuaFn(cl) = ctx.get(func_slot)? else { return Err(Fault::Invalid("Lua frame without a Lua function")) };
+    let proto = ctx.h.read_u64(cl + CL_PROTO)?;
+    Ok((proto, ctx.h.read_u64(ci + CI_PC)?))
+}
+
+/// Raises `value` as a Lua error: unwinds to the nearest protected native of
+/// the running thread and runs its continuation, or ends the coroutine, or
+/// ends the program.
+pub fn throw(ctx: &mut Ctx, mut value: Value) -> Result<Step, Fault> {
+    loop {
+        let mut ci = ctx.ci()?;
+        while ci != 0 {
+            let status = ctx.h.read_u64(ci + CI_STATUS)?;
+            if status & cs::PROTECTED != 0 {
+                break;
+            }
+            if status & cs::COROUTINE_BASE != 0 {
+                ci = 0;
+                break;
+            }
+            ci = ctx.h.read_u64(ci + CI_PREV)?;
+        }
+        let outcome = if ci != 0 {
+            let level = ctx.h.read_u64(ci + CI_K1)?;
+            func::close_upvals(ctx.h, ctx.th, level)?;
+            ctx.h.write_u64(ctx.th + T_CI, ci)?;
+            continue_native(ctx, ci, Err(value))
+        } else if ctx.h.read_u64(ctx.g + G_MAIN_THREAD)? == ctx.th {
+            func::close_upvals(ctx.h, ctx.th, 0)?;
+            ctx.h.write_u64(ctx.g + G_STATUS, RunStatus::Error as u64)?;
+            set(ctx.h, ctx.g + G_ERROR, value)?;
+            return Ok(Step::Finished);
+        } else {
+            func::close_upvals(ctx.h, ctx.th, 0)?;
+            super::super::lib::coroutine::finish(ctx, Err(value))
+        };
+        match outcome {
+            Ok(()) => return Ok(Step::Continue),
+            Err(Trap::Fault(f)) => return Err(f),
+            Err(Trap::Error(v)) => value = v,
+            Err(Trap::Msg(m)) => value = message_value(ctx, &m, 0)?,
+        }
+    }
+}
+
+/// Every native function's definition, for `lib` to register.
+pub fn natives() -> &'static [crate::lua::lib::NativeDef] {
+    NATIVES
+}
+
+/// Runs a native by id outside any call (used by the runtime to start things).
+pub fn heap_of<'a>(ctx: &'a mut Ctx) -> &'a mut Heap {
+    ctx.h
+}

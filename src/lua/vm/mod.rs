@@ -1,0 +1,88 @@
+//! The interpreter: one Lua instruction per [`step`], every piece of state in
+//! the heap.
+//!
+//! A step reads the current thread, frame, closure and instruction from the
+//! heap, executes the instruction and returns. A page fault anywhere inside
+//! rolls the whole step back (the heap's undo log), so the driver can bring
+//! the page in and call `step` again: the instruction re-executes from
+//! scratch with no visible double effect. Calls, returns, metamethods,
+//! `pcall` and coroutines never recurse on the Rust stack: they push and pop
+//! frames in the heap and the next step continues in the new frame.
+
+mod arith;
+pub mod call;
+mod exec;
+pub mod meta;
+
+pub use call::{Ctx, NativeResult};
+
+use super::state::*;
+use super::value::Value;
+use crate::heap::{Addr, Fault, Heap};
+
+/// Why an instruction did not complete normally.
+#[derive(Debug, Clone)]
+pub enum Trap {
+    /// A heap fault: page missing (retry), out of memory, or a broken heap.
+    Fault(Fault),
+    /// A Lua error carrying this value.
+    Error(Value),
+    /// A Lua runtime error whose message still needs its "chunk:line:" prefix.
+    Msg(String),
+}
+
+impl From<Fault> for Trap {
+    fn from(f: Fault) -> Self {
+        Trap::Fault(f)
+    }
+}
+
+pub type LuaResult<T> = Result<T, Trap>;
+
+/// Shorthand for a runtime error with a message.
+pub fn rt_error<T>(msg: impl Into<String>) -> LuaResult<T> {
+    Err(Trap::Msg(msg.into()))
+}
+
+/// What one step did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    /// More to run.
+    Continue,
+    /// The program ended (normally or with an uncaught error); see G_STATUS.
+    Finished,
+}
+
+/// Executes one instruction of the current thread (or finishes a pending
+/// error). The caller commits the heap step on `Ok` and rolls it back on
+/// `Err(Fault::Page)`.
+pub fn step(h: &mut Heap) -> Result<Step, Fault> {
+    let g = globals_block(h)?;
+    if RunStatus::from_u64(h.read_u64(g + G_STATUS)?) != RunStatus::Running {
+        return Ok(Step::Finished);
+    }
+    let th = h.read_u64(g + G_CURRENT_THREAD)?;
+    let mut ctx = Ctx { h, g, th };
+    match exec::execute(&mut ctx) {
+        Ok(step) => Ok(step),
+        Err(Trap::Fault(f)) => Err(f),
+        Err(Trap::Msg(msg)) => {
+            let value = call::message_value(&mut ctx, &msg, 0)?;
+            call::throw(&mut ctx, value)
+        }
+        Err(Trap::Error(value)) => call::throw(&mut ctx, value),
+    }
+}
+
+/// Reads the program's final status and, for an error, its value.
+pub fn status(h: &mut Heap) -> Result<(RunStatus, Value), Fault> {
+    let g = globals_block(h)?;
+    let status = RunStatus::from_u64(h.read_u64(g + G_STATUS)?);
+    Ok((status, get(h, g + G_ERROR)?))
+}
+
+/// The globals table.
+pub fn globals_table(h: &mut Heap) -> Result<Addr, Fault> {
+    let g = globals_block(h)?;
+    h.read_u64(g + G_GLOBALS)
+}
