@@ -118,7 +118,9 @@ pub fn io_write(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
     for n in 1..=args.len() {
         let bytes = match args[n - 1] {
             Value::Str(s) => string::bytes(ctx.h, s)?,
-            Value::Int(_) | Value::Float(_) => meta::basic_tostring(ctx, args[n - 1])?,
+            Value::Int(i) => crate::lua::text::number::fmt_int(i),
+            Value::Float(f) if f.is_finite() => crate::lua::text::number::fmt_g(f, 14).into_bytes(),
+            Value::Float(f) => crate::lua::text::number::fmt_float(f),
             _ => return type_error(ctx, args, n, "write", "string"),
         };
         write_output(ctx, &bytes)?;

@@ -118,7 +118,7 @@ pub fn arith_numbers(op: ArithOp, a: Value, b: Value) -> LuaResult<Option<Value>
         }
         (ArithOp::Mod, Number::Int(i), Number::Int(j)) => {
             if j == 0 {
-                return Err(Trap::Msg("attempt to perform 'n%%0'".into()));
+                return Err(Trap::Msg("attempt to perform 'n%0'".into()));
             }
             Value::Int(num::int_mod(i, j))
         }

@@ -143,8 +143,20 @@ fn call_native(ctx: &mut Ctx, nf: Addr, func_slot: Addr, nargs: u64, nresults: u
     }
     let id = ctx.h.read_u64(nf + NF_ID)?;
     let def = native_def(id).ok_or(Fault::Invalid("unknown native function id"))?;
-    let result = (def.f)(ctx, &args)?;
+    let result = (def.f)(ctx, &args).map_err(|e| qualify_arg_error(e, def))?;
     handle_native_result(ctx, ci, result)
+}
+
+/// Lua names library functions in argument errors as "lib.name".
+fn qualify_arg_error(e: Trap, def: &crate::lua::lib::NativeDef) -> Trap {
+    match e {
+        Trap::Msg(m) if m.starts_with("bad argument #") && !def.lib.is_empty() && def.lib != "-" => {
+            let short = format!(" to '{}' (", def.name);
+            let long = format!(" to '{}.{}' (", def.lib, def.name);
+            Trap::Msg(m.replacen(&short, &long, 1))
+        }
+        other => other,
+    }
 }
 
 /// Carries out what a native asked for.
@@ -268,24 +280,24 @@ pub fn message_value(ctx: &mut Ctx, msg: &str, level: u64) -> Result<Value, Faul
     ctx.new_str(&text)
 }
 
-/// "chunk:line: " for the Lua function at `level`, or "" (luaL_where).
+/// "chunk:line: " for the function `level` frames up (luaL_where): 0 is the
+/// running frame (or, for a running native, its caller), 1 the caller of
+/// the running function, and so on. Empty if that frame is not Lua.
 pub fn where_(ctx: &mut Ctx, level: u64) -> Result<Vec<u8>, Fault> {
     let mut ci = ctx.ci()?;
-    let status = ctx.h.read_u64(ci + CI_STATUS)?;
-    if status & cs::LUA == 0 && level == 0 {
-        ci = ctx.h.read_u64(ci + CI_PREV)?;
-    }
-    for _ in 0..level.saturating_sub(1) {
-        if ci == 0 {
-            break;
+    if level == 0 {
+        if ctx.h.read_u64(ci + CI_STATUS)? & cs::LUA == 0 {
+            ci = ctx.h.read_u64(ci + CI_PREV)?;
         }
-        ci = ctx.h.read_u64(ci + CI_PREV)?;
+    } else {
+        for _ in 0..level {
+            if ci == 0 {
+                break;
+            }
+            ci = ctx.h.read_u64(ci + CI_PREV)?;
+        }
     }
-    if ci == 0 {
-        return Ok(Vec::new());
-    }
-    let status = ctx.h.read_u64(ci + CI_STATUS)?;
-    if status & cs::LUA == 0 {
+    if ci == 0 || ctx.h.read_u64(ci + CI_STATUS)? & cs::LUA == 0 {
         return Ok(Vec::new());
     }
     let (proto, pc) = frame_proto_pc(ctx, ci)?;

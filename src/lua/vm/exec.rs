@@ -685,6 +685,11 @@ fn for_number(ctx: &mut Ctx, v: Value) -> LuaResult<Option<Number>> {
     })
 }
 
+fn for_error(ctx: &mut Ctx, what: &str, v: Value) -> LuaResult<Trap> {
+    let got = meta::type_name_of(ctx, v)?;
+    Ok(Trap::Msg(format!("bad 'for' {what} (number expected, got {got})")))
+}
+
 fn op_forprep(ctx: &mut Ctx, f: &Frame, ra: Addr, bx: u32) -> LuaResult<()> {
     let init = ctx.get(ra)?;
     let limit = ctx.get(ra + VALUE_SIZE)?;
@@ -708,7 +713,7 @@ fn op_forprep(ctx: &mut Ctx, f: &Frame, ra: Addr, bx: u32) -> LuaResult<()> {
                     r as i64
                 }
             }
-            None => return Err(Trap::Msg("'for' limit must be a number".into())),
+            None => return Err(for_error(ctx, "limit", limit)?),
         };
         if if st > 0 { i0 > lim } else { i0 < lim } {
             return jump(ctx, f, i64::from(bx) + 1);
@@ -726,9 +731,9 @@ fn op_forprep(ctx: &mut Ctx, f: &Frame, ra: Addr, bx: u32) -> LuaResult<()> {
         Number::Int(i) => i as f64,
         Number::Float(x) => x,
     };
-    let Some(l) = for_number(ctx, limit)? else { return Err(Trap::Msg("'for' limit must be a number".into())) };
-    let Some(s) = for_number(ctx, step)? else { return Err(Trap::Msg("'for' step must be a number".into())) };
-    let Some(i) = for_number(ctx, init)? else { return Err(Trap::Msg("'for' initial value must be a number".into())) };
+    let Some(l) = for_number(ctx, limit)? else { return Err(for_error(ctx, "limit", limit)?) };
+    let Some(s) = for_number(ctx, step)? else { return Err(for_error(ctx, "step", step)?) };
+    let Some(i) = for_number(ctx, init)? else { return Err(for_error(ctx, "initial value", init)?) };
     let (l, s, i) = (to_f(l), to_f(s), to_f(i));
     if s == 0.0 {
         return Err(Trap::Msg("'for' step is zero".into()));
