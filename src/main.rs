@@ -125,8 +125,14 @@ fn run_program(path: &str, options: &Options) -> Result<(), String> {
             let (d, n) = heap_location(h)?;
             (d, n, false)
         }
-        None => (std::env::temp_dir().join(format!("vheap-run-{}", std::process::id())), "program".to_string(), true),
+        None => {
+            let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
+            let dir = std::env::temp_dir().join(format!("vheap-run-{}-{nanos}", std::process::id()));
+            (dir, "program".to_string(), true)
+        }
     };
+    // A temporary heap is removed however the run ends (but Ctrl-C keeps it).
+    let _cleanup = TempDir { path: dir.clone(), active: temporary };
     let store = FileStore::open_dir(&dir).map_err(|e| e.to_string())?;
     let config = HeapConfig { page_size: options.page_size, memory: options.mem, ..HeapConfig::default() };
     let mut vm = LuaVm::create(store, &name, &config).map_err(|e| e.to_string())?;
@@ -141,6 +147,19 @@ fn run_program(path: &str, options: &Options) -> Result<(), String> {
     let ended = drive(&mut vm, options, &heap_path)?;
     drop(vm);
     finish(ended, temporary, &dir)
+}
+
+struct TempDir {
+    path: PathBuf,
+    active: bool,
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        if self.active && !INTERRUPTED.load(Ordering::SeqCst) {
+            let _ = std::fs::remove_dir_all(&self.path);
+        }
+    }
 }
 
 fn resume_program(target: &str, options: &Options) -> Result<(), String> {

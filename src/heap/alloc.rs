@@ -13,6 +13,10 @@
 //!   into equal slots of one size class. A slab with free slots is on its
 //!   class's partial list; a slab that empties is freed as a run.
 //!
+//! Every run handed out reads as zeros: its pages were dropped from the
+//! store when it was freed (or never written), and a chunk page is cleared
+//! when its run is reused. So large objects need no clearing.
+//!
 //! Every object is found from its address alone: the page holding it starts
 //! with a slab header or a run header, so `free` needs no size.
 //!
@@ -168,6 +172,16 @@ impl Heap {
             Some(class) => self.alloc_small(class),
             None => self.alloc_large(size),
         }
+    }
+
+    /// Like [`Heap::alloc`], with the bytes cleared. Large objects come from
+    /// page runs that already read as zeros, so clearing them costs nothing.
+    pub fn alloc_zeroed(&mut self, size: u64) -> Result<Addr, Fault> {
+        let addr = self.alloc(size)?;
+        if self.class_of(size.max(1)).is_some() {
+            self.fill(addr, size as usize, 0)?;
+        }
+        Ok(addr)
     }
 
     /// Frees an object returned by [`Heap::alloc`].
@@ -390,9 +404,14 @@ impl Heap {
             let next = self.read_u64(chunk)?;
             self.write_u64(head_at, next)?;
             self.write_u64(count_at, if next == 0 { 0 } else { self.chunk_capacity() })?;
+            // It held the list: clear it, so every run handed out reads as zeros.
+            self.fill(chunk, self.page_size(), 0)?;
             head
         };
-        self.unqueue_free(page, 1 << class);
+        // Pages freed earlier in this same instruction still hold their bytes.
+        for (start, count) in self.unqueue_free(page, 1 << class) {
+            self.fill(self.page_addr(start), (count as usize) * self.page_size(), 0)?;
+        }
         Ok(Some(page))
     }
 

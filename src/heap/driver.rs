@@ -266,6 +266,11 @@ impl<S: Store> PagedHeap<S> {
             if !victims.dirty.is_empty() {
                 self.write_back(&victims.dirty, true)?;
             } else if victims.evicted == 0 {
+                if std::env::var_os("VHEAP_DEBUG_WS").is_some() {
+                    let mut pages: Vec<_> = self.heap.resident_pages().into_iter().map(|(p, _)| p).collect();
+                    pages.sort_unstable();
+                    eprintln!("working set: {pages:?}");
+                }
                 return Err(HeapError::WorkingSetTooLarge { frames: self.heap.frame_count() });
             }
         }

@@ -425,16 +425,20 @@ impl Heap {
         }
     }
 
-    /// Takes pages back out of this instruction's frees (they were reused).
-    pub(crate) fn unqueue_free(&mut self, start: PageNo, count: u64) {
+    /// Takes pages back out of this instruction's frees (they were reused);
+    /// returns the ranges taken back, which still hold their old bytes.
+    pub(crate) fn unqueue_free(&mut self, start: PageNo, count: u64) -> Vec<(PageNo, u64)> {
         let end = start + count;
         let mut kept = Vec::with_capacity(self.step_frees.len());
+        let mut taken = Vec::new();
         for &(s, n) in &self.step_frees {
             let e = s + n;
             if e <= start || s >= end {
                 kept.push((s, n));
                 continue;
             }
+            let (os, oe) = (s.max(start), e.min(end));
+            taken.push((os, oe - os));
             if s < start {
                 kept.push((s, start - s));
             }
@@ -443,5 +447,6 @@ impl Heap {
             }
         }
         self.step_frees = kept;
+        taken
     }
 }

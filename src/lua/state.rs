@@ -29,7 +29,10 @@ pub const G_STATUS: Addr = 112; // RunStatus
 pub const G_ERROR: Addr = 120; // final error value (16 bytes) when G_STATUS = Error
 pub const G_STEPS: Addr = 136; // instructions executed
 pub const G_GC: Addr = 144; // collector state (16 words), see gc.rs
-pub const G_SIZE: u64 = G_GC + 16 * 8;
+pub const G_STRINGS_OLD: Addr = G_GC + 16 * 8; // intern buckets being moved (0 = none)
+pub const G_STRINGS_OLD_CAP: Addr = G_STRINGS_OLD + 8;
+pub const G_STRINGS_CURSOR: Addr = G_STRINGS_OLD + 16; // old buckets moved so far
+pub const G_SIZE: u64 = G_STRINGS_OLD + 24;
 
 /// What the program is doing, as seen by the host.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

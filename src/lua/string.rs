@@ -11,7 +11,7 @@
 //! ```
 
 use super::object::{new_object, Kind};
-use super::state::{G_STRINGS, G_STRINGS_CAP, G_STRINGS_COUNT};
+use super::state::{G_STRINGS, G_STRINGS_CAP, G_STRINGS_COUNT, G_STRINGS_CURSOR, G_STRINGS_OLD, G_STRINGS_OLD_CAP};
 use crate::heap::{Addr, Fault, Heap};
 
 pub const SHORT_MAX: usize = 40;
@@ -79,15 +79,32 @@ pub fn compare(h: &mut Heap, a: Addr, b: Addr) -> Result<std::cmp::Ordering, Fau
     Ok(bytes(h, a)?.cmp(&bytes(h, b)?))
 }
 
+fn bucket_in(h: &mut Heap, buckets: Addr, cap: u64, hash: u64) -> Addr {
+    let _ = h;
+    buckets + (hash & (cap - 1)) * 8
+}
+
 fn bucket_addr(h: &mut Heap, g: Addr, hash: u64) -> Result<Addr, Fault> {
     let cap = h.read_u64(g + G_STRINGS_CAP)?;
     let buckets = h.read_u64(g + G_STRINGS)?;
-    Ok(buckets + (hash & (cap - 1)) * 8)
+    Ok(bucket_in(h, buckets, cap, hash))
 }
 
-fn find_interned(h: &mut Heap, g: Addr, bytes: &[u8], hash: u64) -> Result<Option<Addr>, Fault> {
-    let bucket = bucket_addr(h, g, hash)?;
-    let mut s = h.read_u64(bucket)?;
+/// The bucket of the old table (during a resize) if it has not been moved yet.
+fn old_bucket_addr(h: &mut Heap, g: Addr, hash: u64) -> Result<Option<Addr>, Fault> {
+    let old = h.read_u64(g + G_STRINGS_OLD)?;
+    if old == 0 {
+        return Ok(None);
+    }
+    let cap = h.read_u64(g + G_STRINGS_OLD_CAP)?;
+    let index = hash & (cap - 1);
+    if index < h.read_u64(g + G_STRINGS_CURSOR)? {
+        return Ok(None);
+    }
+    Ok(Some(old + index * 8))
+}
+
+fn find_in_chain(h: &mut Heap, mut s: Addr, bytes: &[u8], hash: u64) -> Result<Option<Addr>, Fault> {
     let mut buf = [0u8; SHORT_MAX];
     while s != 0 {
         if h.read_u64(s + S_HASH)? == hash && h.read_u64(s + S_LEN)? == bytes.len() as u64 {
@@ -101,7 +118,23 @@ fn find_interned(h: &mut Heap, g: Addr, bytes: &[u8], hash: u64) -> Result<Optio
     Ok(None)
 }
 
+fn find_interned(h: &mut Heap, g: Addr, bytes: &[u8], hash: u64) -> Result<Option<Addr>, Fault> {
+    let bucket = bucket_addr(h, g, hash)?;
+    let head = h.read_u64(bucket)?;
+    if let Some(s) = find_in_chain(h, head, bytes, hash)? {
+        return Ok(Some(s));
+    }
+    match old_bucket_addr(h, g, hash)? {
+        Some(old) => {
+            let head = h.read_u64(old)?;
+            find_in_chain(h, head, bytes, hash)
+        }
+        None => Ok(None),
+    }
+}
+
 fn intern(h: &mut Heap, g: Addr, s: Addr, hash: u64) -> Result<(), Fault> {
+    migrate(h, g, 4)?;
     let count = h.read_u64(g + G_STRINGS_COUNT)? + 1;
     h.write_u64(g + G_STRINGS_COUNT, count)?;
     if count > h.read_u64(g + G_STRINGS_CAP)? {
@@ -116,52 +149,79 @@ fn intern(h: &mut Heap, g: Addr, s: Addr, hash: u64) -> Result<(), Fault> {
 /// Removes a dead short string from the intern table (the collector's sweep).
 pub fn unintern(h: &mut Heap, g: Addr, s: Addr) -> Result<(), Fault> {
     let hash = hash(h, s)?;
-    let mut link = bucket_addr(h, g, hash)?;
-    loop {
-        let cur = h.read_u64(link)?;
-        if cur == 0 {
-            return Ok(());
-        }
-        if cur == s {
-            let next = h.read_u64(s + S_CHAIN)?;
-            h.write_u64(link, next)?;
-            let count = h.read_u64(g + G_STRINGS_COUNT)?;
-            return h.write_u64(g + G_STRINGS_COUNT, count.saturating_sub(1));
-        }
-        link = cur + S_CHAIN;
+    let mut links = vec![bucket_addr(h, g, hash)?];
+    if let Some(old) = old_bucket_addr(h, g, hash)? {
+        links.push(old);
     }
+    for mut link in links {
+        loop {
+            let cur = h.read_u64(link)?;
+            if cur == 0 {
+                break;
+            }
+            if cur == s {
+                let next = h.read_u64(s + S_CHAIN)?;
+                h.write_u64(link, next)?;
+                let count = h.read_u64(g + G_STRINGS_COUNT)?;
+                return h.write_u64(g + G_STRINGS_COUNT, count.saturating_sub(1));
+            }
+            link = cur + S_CHAIN;
+        }
+    }
+    Ok(())
 }
 
 /// Creates the empty intern table.
 pub fn init_table(h: &mut Heap, g: Addr) -> Result<(), Fault> {
     let cap = 256u64;
-    let buckets = h.alloc(cap * 8)?;
-    h.fill(buckets, (cap * 8) as usize, 0)?;
+    let buckets = h.alloc_zeroed(cap * 8)?;
     h.write_u64(g + G_STRINGS, buckets)?;
     h.write_u64(g + G_STRINGS_CAP, cap)?;
     h.write_u64(g + G_STRINGS_COUNT, 0)
 }
 
-/// Doubles the bucket array and rehashes every interned string.
-// TODO(bounded steps): this touches every short string at once; make it incremental.
+/// Starts doubling the bucket array; `migrate` moves the old buckets over a
+/// few at a time, so no single instruction touches every string.
 fn grow_table(h: &mut Heap, g: Addr) -> Result<(), Fault> {
+    migrate(h, g, u64::MAX)?;
     let old_cap = h.read_u64(g + G_STRINGS_CAP)?;
     let old = h.read_u64(g + G_STRINGS)?;
     let cap = old_cap * 2;
-    let buckets = h.alloc(cap * 8)?;
-    h.fill(buckets, (cap * 8) as usize, 0)?;
-    for i in 0..old_cap {
-        let mut s = h.read_u64(old + i * 8)?;
+    let buckets = h.alloc_zeroed(cap * 8)?;
+    h.write_u64(g + G_STRINGS_OLD, old)?;
+    h.write_u64(g + G_STRINGS_OLD_CAP, old_cap)?;
+    h.write_u64(g + G_STRINGS_CURSOR, 0)?;
+    h.write_u64(g + G_STRINGS, buckets)?;
+    h.write_u64(g + G_STRINGS_CAP, cap)
+}
+
+/// Moves up to `budget` old buckets into the new array.
+fn migrate(h: &mut Heap, g: Addr, budget: u64) -> Result<(), Fault> {
+    let old = h.read_u64(g + G_STRINGS_OLD)?;
+    if old == 0 {
+        return Ok(());
+    }
+    let old_cap = h.read_u64(g + G_STRINGS_OLD_CAP)?;
+    let mut cursor = h.read_u64(g + G_STRINGS_CURSOR)?;
+    let end = cursor.saturating_add(budget).min(old_cap);
+    while cursor < end {
+        let mut s = h.read_u64(old + cursor * 8)?;
         while s != 0 {
             let next = h.read_u64(s + S_CHAIN)?;
-            let b = buckets + (h.read_u64(s + S_HASH)? & (cap - 1)) * 8;
+            let hash = h.read_u64(s + S_HASH)?;
+            let b = bucket_addr(h, g, hash)?;
             let head = h.read_u64(b)?;
             h.write_u64(s + S_CHAIN, head)?;
             h.write_u64(b, s)?;
             s = next;
         }
+        h.write_u64(old + cursor * 8, 0)?;
+        cursor += 1;
     }
-    h.write_u64(g + G_STRINGS, buckets)?;
-    h.write_u64(g + G_STRINGS_CAP, cap)?;
-    h.free(old)
+    h.write_u64(g + G_STRINGS_CURSOR, cursor)?;
+    if cursor == old_cap {
+        h.write_u64(g + G_STRINGS_OLD, 0)?;
+        h.free(old)?;
+    }
+    Ok(())
 }

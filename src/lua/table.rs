@@ -1,16 +1,32 @@
-//! Tables: an array part for keys 1..n and a hash part with open addressing.
+//! Tables: an array part for keys 1..n and a hash part with open addressing,
+//! both resized *incrementally* so that no single instruction touches more
+//! than a few pages, however large the table.
 //!
 //! ```text
-//! 0   object header
-//! 16  metatable (address, 0 = none)
-//! 24  array block, 32 array size (slots)
-//! 40  hash block (0 = none), 48 log2 of its node count, 56 nodes used
+//! 0    object header
+//! 16   metatable (address, 0 = none)
+//! 24   array block        32 array size (slots)
+//! 40   old array block    48 old array size     56 array slots moved so far
+//! 64   hash block         72 log2 of its nodes  80 nodes used
+//! 88   old hash block     96 log2 of its nodes  104 old nodes moved so far
+//! 112  integer keys held by the hash parts (live or dead)
 //! ```
+//!
+//! Growing a part allocates the new one (large blocks read as zeros, so this
+//! costs no writes) and keeps the old one; each insertion of a new key then
+//! moves `MIGRATE_STEP` entries across. The new part is twice the old, so the
+//! move is over long before the next growth. Until then lookups consult
+//! both; a key is always in exactly one place.
 //!
 //! A hash node is a key and a value (32 bytes). A node whose key is nil is
 //! empty and ends a probe sequence. Removing a key only sets its value to nil
 //! (a *dead* key), so `next` keeps working while a loop clears fields; dead
-//! keys disappear when the table is rehashed, as in Lua.
+//! keys are dropped when their part is migrated, as in Lua's rehash.
+//!
+//! The array part grows when a program appends (sets key `n + 1`). Integer
+//! keys beyond the array live in the hash part, and stay there if the array
+//! later grows over them; reads of a nil array slot then also look in the
+//! hash (only when the hash holds integer keys at all).
 
 use super::object::{new_object, Kind};
 use super::string;
@@ -20,11 +36,20 @@ use crate::heap::{Addr, Fault, Heap};
 const T_META: Addr = 16;
 const T_ARRAY: Addr = 24;
 const T_ASIZE: Addr = 32;
-const T_HASH: Addr = 40;
-const T_HLOG: Addr = 48;
-const T_HUSED: Addr = 56;
-pub const TABLE_SIZE: u64 = 64;
+const T_OLD_ARRAY: Addr = 40;
+const T_OLD_ASIZE: Addr = 48;
+const T_ACURSOR: Addr = 56;
+const T_HASH: Addr = 64;
+const T_HLOG: Addr = 72;
+const T_HUSED: Addr = 80;
+const T_OLD_HASH: Addr = 88;
+const T_OLD_HLOG: Addr = 96;
+const T_HCURSOR: Addr = 104;
+const T_HINTS: Addr = 112;
+pub const TABLE_SIZE: u64 = 120;
 const NODE: u64 = 2 * VALUE_SIZE;
+/// Entries of an old part moved per insertion of a new key.
+const MIGRATE_STEP: u64 = 8;
 
 /// Why a raw set could not be done (Lua errors the caller reports).
 #[derive(Debug)]
@@ -35,11 +60,19 @@ pub enum KeyError {
 
 pub fn new_table(h: &mut Heap, g: Addr, narray: u64, nhash: u64) -> Result<Addr, Fault> {
     let t = new_object(h, g, Kind::Table, TABLE_SIZE)?;
-    for off in [T_META, T_ARRAY, T_ASIZE, T_HASH, T_HLOG, T_HUSED] {
+    for off in (T_META..TABLE_SIZE).step_by(8) {
         h.write_u64(t + off, 0)?;
     }
-    if narray > 0 || nhash > 0 {
-        resize(h, t, narray, nhash)?;
+    if narray > 0 {
+        let array = h.alloc_zeroed(narray * VALUE_SIZE)?;
+        h.write_u64(t + T_ARRAY, array)?;
+        h.write_u64(t + T_ASIZE, narray)?;
+    }
+    if nhash > 0 {
+        let cap = (nhash * 4 / 3 + 1).next_power_of_two().max(4);
+        let nodes = h.alloc_zeroed(cap * NODE)?;
+        h.write_u64(t + T_HASH, nodes)?;
+        h.write_u64(t + T_HLOG, u64::from(cap.trailing_zeros()))?;
     }
     Ok(t)
 }
@@ -69,7 +102,8 @@ fn hash_key(h: &mut Heap, key: Value) -> Result<u64, Fault> {
     })
 }
 
-/// Raw key equality as the hash part needs it.
+/// Raw key equality as the hash part needs it, given that the two keys'
+/// hashes are already known to be equal.
 fn key_equal(h: &mut Heap, a: Value, b: Value) -> Result<bool, Fault> {
     Ok(match (a, b) {
         (Value::Str(x), Value::Str(y)) => string::equal(h, x, y)?,
@@ -78,42 +112,59 @@ fn key_equal(h: &mut Heap, a: Value, b: Value) -> Result<bool, Fault> {
     })
 }
 
+/// A node's key keeps the low 32 bits of the key's hash in the upper half of
+/// its tag word, so probing and migrating never read the key's object
+/// (for strings that would be one more page per probe).
+fn read_key(h: &mut Heap, node: Addr) -> Result<(Value, u32), Fault> {
+    let tag = h.read_u64(node)?;
+    let payload = h.read_u64(node + 8)?;
+    Ok((Value::decode(tag & 0xffff_ffff, payload)?, (tag >> 32) as u32))
+}
+
+fn write_key(h: &mut Heap, node: Addr, key: Value, hash: u32) -> Result<(), Fault> {
+    let (tag, payload) = key.encode();
+    h.write_u64(node, tag | (u64::from(hash) << 32))?;
+    h.write_u64(node + 8, payload)
+}
+
 /// Floats with an integer value are stored as integers (t[1.0] is t[1]).
 pub fn normalize_key(key: Value) -> Value {
     if let Value::Float(f) = key {
-        if f.fract() == 0.0 && f >= -9.223_372_036_854_776e18 && f < 9.223_372_036_854_776e18 {
+        if f.fract() == 0.0 && (-9.223_372_036_854_776e18..9.223_372_036_854_776e18).contains(&f) {
             return Value::Int(f as i64);
         }
     }
     key
 }
 
-fn array_index(h: &mut Heap, t: Addr, key: Value) -> Result<Option<Addr>, Fault> {
-    if let Value::Int(i) = key {
-        let asize = h.read_u64(t + T_ASIZE)?;
-        if i >= 1 && (i as u64) <= asize {
-            let array = h.read_u64(t + T_ARRAY)?;
-            return Ok(Some(array + (i as u64 - 1) * VALUE_SIZE));
-        }
+/// The slot of array index `i` (1-based), if within the array part.
+fn array_slot(h: &mut Heap, t: Addr, i: i64) -> Result<Option<Addr>, Fault> {
+    let asize = h.read_u64(t + T_ASIZE)?;
+    if i < 1 || (i as u64) > asize {
+        return Ok(None);
     }
-    Ok(None)
+    let index = i as u64 - 1;
+    let old = h.read_u64(t + T_OLD_ARRAY)?;
+    if old != 0 && index >= h.read_u64(t + T_ACURSOR)? && index < h.read_u64(t + T_OLD_ASIZE)? {
+        return Ok(Some(old + index * VALUE_SIZE));
+    }
+    Ok(Some(h.read_u64(t + T_ARRAY)? + index * VALUE_SIZE))
 }
 
-/// The node holding `key`, if present (dead or alive).
-fn find_node(h: &mut Heap, t: Addr, key: Value) -> Result<Option<Addr>, Fault> {
-    let nodes = h.read_u64(t + T_HASH)?;
+/// Probes one hash part for `key`, whose hash is `hash`.
+fn probe(h: &mut Heap, nodes: Addr, log: u64, key: Value, hash: u32) -> Result<Option<Addr>, Fault> {
     if nodes == 0 {
         return Ok(None);
     }
-    let mask = (1u64 << h.read_u64(t + T_HLOG)?) - 1;
-    let mut i = hash_key(h, key)? & mask;
+    let mask = (1u64 << log) - 1;
+    let mut i = u64::from(hash) & mask;
     for _ in 0..=mask {
         let node = nodes + i * NODE;
-        let k = read_value(h, node)?;
-        if k.is_nil() {
-            return Ok(None);
+        if h.read_u64(node)? == 0 {
+            return Ok(None); // tag 0 (nil): an empty node ends the sequence
         }
-        if key_equal(h, k, key)? {
+        let (k, khash) = read_key(h, node)?;
+        if khash == hash && key_equal(h, k, key)? {
             return Ok(Some(node));
         }
         i = (i + 1) & mask;
@@ -121,17 +172,46 @@ fn find_node(h: &mut Heap, t: Addr, key: Value) -> Result<Option<Addr>, Fault> {
     Ok(None)
 }
 
+/// The node holding `key` (dead or alive) in either hash part.
+fn find_node(h: &mut Heap, t: Addr, key: Value) -> Result<Option<Addr>, Fault> {
+    let (nodes, log) = (h.read_u64(t + T_HASH)?, h.read_u64(t + T_HLOG)?);
+    let (old, old_log) = (h.read_u64(t + T_OLD_HASH)?, h.read_u64(t + T_OLD_HLOG)?);
+    if nodes == 0 && old == 0 {
+        return Ok(None);
+    }
+    let hash = hash_key(h, key)? as u32;
+    if let Some(node) = probe(h, nodes, log, key, hash)? {
+        return Ok(Some(node));
+    }
+    probe(h, old, old_log, key, hash)
+}
+
+fn hash_may_hold_ints(h: &mut Heap, t: Addr) -> Result<bool, Fault> {
+    Ok(h.read_u64(t + T_HINTS)? > 0)
+}
+
+/// Where `key` lives now, if anywhere: its value slot.
+fn value_slot(h: &mut Heap, t: Addr, key: Value) -> Result<Option<Addr>, Fault> {
+    if let Value::Int(i) = key {
+        if let Some(slot) = array_slot(h, t, i)? {
+            if h.read_u64(slot)? != 0 || !hash_may_hold_ints(h, t)? {
+                return Ok(Some(slot));
+            }
+            // A nil array slot: the key may still sit in the hash part.
+            return Ok(Some(find_node(h, t, key)?.map_or(slot, |n| n + VALUE_SIZE)));
+        }
+    }
+    Ok(find_node(h, t, key)?.map(|n| n + VALUE_SIZE))
+}
+
 /// `t[key]` without metamethods.
 pub fn get(h: &mut Heap, t: Addr, key: Value) -> Result<Value, Fault> {
     let key = normalize_key(key);
-    if let Some(slot) = array_index(h, t, key)? {
-        return read_value(h, slot);
-    }
     if key.is_nil() {
         return Ok(Value::Nil);
     }
-    match find_node(h, t, key)? {
-        Some(node) => read_value(h, node + VALUE_SIZE),
+    match value_slot(h, t, key)? {
+        Some(slot) => read_value(h, slot),
         None => Ok(Value::Nil),
     }
 }
@@ -148,185 +228,184 @@ pub fn set(h: &mut Heap, t: Addr, key: Value, value: Value) -> Result<Result<(),
         Value::Float(f) if f.is_nan() => return Ok(Err(KeyError::NaN)),
         _ => {}
     }
-    if let Some(slot) = array_index(h, t, key)? {
+    if let Some(mut slot) = value_slot(h, t, key)? {
+        // Filling an empty slot counts as growth: it pays for migration too,
+        // so an array filled by appends has finished moving before it doubles.
+        if !value.is_nil() && h.read_u64(slot)? == 0 && migrating(h, t)? {
+            migrate_step(h, t)?;
+            slot = value_slot(h, t, key)?.expect("migration keeps every key");
+        }
         write_value(h, slot, value)?;
-        return Ok(Ok(()));
-    }
-    if let Some(node) = find_node(h, t, key)? {
-        write_value(h, node + VALUE_SIZE, value)?;
         return Ok(Ok(()));
     }
     if value.is_nil() {
         return Ok(Ok(()));
     }
-    let nodes = h.read_u64(t + T_HASH)?;
-    let used = h.read_u64(t + T_HUSED)?;
-    let cap = if nodes == 0 { 0 } else { 1u64 << h.read_u64(t + T_HLOG)? };
-    if (used + 1) * 4 > cap * 3 {
-        rehash(h, t, key)?;
-        // The key may now belong to the array part.
-        if let Some(slot) = array_index(h, t, key)? {
+    // A new key: do some migration work, then place it.
+    migrate_step(h, t)?;
+    if let Value::Int(i) = key {
+        let asize = h.read_u64(t + T_ASIZE)?;
+        if i as u64 == asize + 1 && i > 0 {
+            grow_array(h, t)?;
+            let slot = array_slot(h, t, i)?.expect("the array just grew over this index");
             write_value(h, slot, value)?;
             return Ok(Ok(()));
         }
     }
+    let nodes = h.read_u64(t + T_HASH)?;
+    let used = h.read_u64(t + T_HUSED)?;
+    let cap = if nodes == 0 { 0 } else { 1u64 << h.read_u64(t + T_HLOG)? };
+    if (used + 1) * 4 > cap * 3 {
+        grow_hash(h, t)?;
+    }
     insert_new(h, t, key, value)?;
     Ok(Ok(()))
-}
-
-/// Puts a key known to be absent into the hash part, which has room.
-fn insert_new(h: &mut Heap, t: Addr, key: Value, value: Value) -> Result<(), Fault> {
-    let nodes = h.read_u64(t + T_HASH)?;
-    let mask = (1u64 << h.read_u64(t + T_HLOG)?) - 1;
-    let mut i = hash_key(h, key)? & mask;
-    loop {
-        let node = nodes + i * NODE;
-        if h.read_u64(node)? == 0 {
-            // tag 0 is nil: an empty node
-            write_value(h, node, key)?;
-            write_value(h, node + VALUE_SIZE, value)?;
-            let used = h.read_u64(t + T_HUSED)?;
-            return h.write_u64(t + T_HUSED, used + 1);
-        }
-        i = (i + 1) & mask;
-    }
 }
 
 pub fn set_int(h: &mut Heap, t: Addr, i: i64, value: Value) -> Result<(), Fault> {
     set(h, t, Value::Int(i), value).map(|_| ())
 }
 
-/// Chooses array and hash sizes like Lua: the array part gets the largest
-/// power of two n such that more than n/2 of the keys 1..n are in use.
-fn rehash(h: &mut Heap, t: Addr, extra: Value) -> Result<(), Fault> {
-    // counts[k]: integer keys in (2^(k-1), 2^k]
-    let mut counts = [0u64; 64];
-    let mut total_int = 0u64;
-    let mut total = 0u64;
-    let mut count_int = |k: i64, counts: &mut [u64; 64]| {
-        if k >= 1 {
-            let bucket = 64 - ((k - 1) as u64).leading_zeros() as usize;
-            counts[bucket.min(63)] += 1;
-            true
-        } else {
-            false
-        }
-    };
-    let asize = h.read_u64(t + T_ASIZE)?;
-    let array = h.read_u64(t + T_ARRAY)?;
-    for i in 0..asize {
-        if !read_value(h, array + i * VALUE_SIZE)?.is_nil() {
-            count_int(i as i64 + 1, &mut counts);
-            total_int += 1;
-            total += 1;
-        }
-    }
+/// Puts a key known to be absent into the new hash part, which has room.
+fn insert_new(h: &mut Heap, t: Addr, key: Value, value: Value) -> Result<(), Fault> {
+    let hash = hash_key(h, key)? as u32;
+    insert_hashed(h, t, key, hash, value)
+}
+
+fn insert_hashed(h: &mut Heap, t: Addr, key: Value, hash: u32, value: Value) -> Result<(), Fault> {
     let nodes = h.read_u64(t + T_HASH)?;
-    let cap = if nodes == 0 { 0 } else { 1u64 << h.read_u64(t + T_HLOG)? };
-    for i in 0..cap {
+    let mask = (1u64 << h.read_u64(t + T_HLOG)?) - 1;
+    let mut i = u64::from(hash) & mask;
+    loop {
         let node = nodes + i * NODE;
-        let k = read_value(h, node)?;
-        if !k.is_nil() && !read_value(h, node + VALUE_SIZE)?.is_nil() {
-            total += 1;
-            if let Value::Int(n) = k {
-                if count_int(n, &mut counts) {
-                    total_int += 1;
-                }
+        if h.read_u64(node)? == 0 {
+            write_key(h, node, key, hash)?;
+            write_value(h, node + VALUE_SIZE, value)?;
+            let used = h.read_u64(t + T_HUSED)?;
+            h.write_u64(t + T_HUSED, used + 1)?;
+            if matches!(key, Value::Int(_)) {
+                let ints = h.read_u64(t + T_HINTS)?;
+                h.write_u64(t + T_HINTS, ints + 1)?;
             }
+            return Ok(());
         }
+        i = (i + 1) & mask;
     }
-    total += 1;
-    if let Value::Int(n) = extra {
-        if count_int(n, &mut counts) {
-            total_int += 1;
-        }
-    }
-    // The largest power of two `na` with more than na/2 integer keys in 1..=na.
-    let mut na = 0u64;
-    let mut in_array = 0u64;
-    let mut acc = 0u64;
-    for (k, &c) in counts.iter().enumerate() {
-        let limit = 1u64 << k;
-        if total_int <= limit / 2 {
-            break;
-        }
-        acc += c;
-        if acc > limit / 2 {
-            na = limit;
-            in_array = acc;
-        }
-    }
-    resize(h, t, na, total - in_array)
 }
 
-/// Rebuilds the table with an array part of `na` slots and room for `nh`
-/// hash keys, moving every live entry.
-// TODO(bounded steps): this moves every entry in one instruction.
-pub fn resize(h: &mut Heap, t: Addr, na: u64, nh: u64) -> Result<(), Fault> {
-    let old_asize = h.read_u64(t + T_ASIZE)?;
-    let old_array = h.read_u64(t + T_ARRAY)?;
-    let old_nodes = h.read_u64(t + T_HASH)?;
-    let old_cap = if old_nodes == 0 { 0 } else { 1u64 << h.read_u64(t + T_HLOG)? };
-    // New parts.
-    let new_array = if na > 0 { h.alloc(na * VALUE_SIZE)? } else { 0 };
-    if na > 0 {
-        h.fill(new_array, (na * VALUE_SIZE) as usize, 0)?;
+fn migrating(h: &mut Heap, t: Addr) -> Result<bool, Fault> {
+    Ok(h.read_u64(t + T_OLD_ARRAY)? != 0 || h.read_u64(t + T_OLD_HASH)? != 0)
+}
+
+/// Moves up to `MIGRATE_STEP` entries from each old part to the new one.
+fn migrate_step(h: &mut Heap, t: Addr) -> Result<(), Fault> {
+    migrate_array(h, t, MIGRATE_STEP)?;
+    migrate_hash(h, t, MIGRATE_STEP)
+}
+
+fn migrate_array(h: &mut Heap, t: Addr, budget: u64) -> Result<(), Fault> {
+    let old = h.read_u64(t + T_OLD_ARRAY)?;
+    if old == 0 {
+        return Ok(());
     }
-    let (new_nodes, new_log) = if nh > 0 {
-        let cap = (nh * 4 / 3 + 1).next_power_of_two().max(4);
-        let nodes = h.alloc(cap * NODE)?;
-        h.fill(nodes, (cap * NODE) as usize, 0)?;
-        (nodes, u64::from(cap.trailing_zeros()))
+    let old_size = h.read_u64(t + T_OLD_ASIZE)?;
+    let array = h.read_u64(t + T_ARRAY)?;
+    let mut cursor = h.read_u64(t + T_ACURSOR)?;
+    let end = cursor.saturating_add(budget).min(old_size);
+    while cursor < end {
+        let v = read_value(h, old + cursor * VALUE_SIZE)?;
+        write_value(h, array + cursor * VALUE_SIZE, v)?;
+        cursor += 1;
+    }
+    if cursor == old_size {
+        h.free(old)?;
+        h.write_u64(t + T_OLD_ARRAY, 0)?;
+        h.write_u64(t + T_OLD_ASIZE, 0)?;
+        h.write_u64(t + T_ACURSOR, 0)
     } else {
-        (0, 0)
-    };
-    h.write_u64(t + T_ARRAY, new_array)?;
-    h.write_u64(t + T_ASIZE, na)?;
-    h.write_u64(t + T_HASH, new_nodes)?;
-    h.write_u64(t + T_HLOG, new_log)?;
-    h.write_u64(t + T_HUSED, 0)?;
-    // Move the old entries in.
-    for i in 0..old_asize {
-        let v = read_value(h, old_array + i * VALUE_SIZE)?;
-        if !v.is_nil() {
-            place(h, t, Value::Int(i as i64 + 1), v)?;
-        }
+        h.write_u64(t + T_ACURSOR, cursor)
     }
-    for i in 0..old_cap {
-        let node = old_nodes + i * NODE;
-        let k = read_value(h, node)?;
-        let v = read_value(h, node + VALUE_SIZE)?;
-        if !k.is_nil() && !v.is_nil() {
-            place(h, t, k, v)?;
-        }
-    }
-    if old_array != 0 {
-        h.free(old_array)?;
-    }
-    if old_nodes != 0 {
-        h.free(old_nodes)?;
-    }
-    Ok(())
 }
 
-/// Stores an entry during a resize (the parts are known to have room).
-fn place(h: &mut Heap, t: Addr, key: Value, value: Value) -> Result<(), Fault> {
-    if let Some(slot) = array_index(h, t, key)? {
-        return write_value(h, slot, value);
+fn migrate_hash(h: &mut Heap, t: Addr, budget: u64) -> Result<(), Fault> {
+    let old = h.read_u64(t + T_OLD_HASH)?;
+    if old == 0 {
+        return Ok(());
     }
-    insert_new(h, t, key, value)
+    let old_cap = 1u64 << h.read_u64(t + T_OLD_HLOG)?;
+    let mut cursor = h.read_u64(t + T_HCURSOR)?;
+    let end = cursor.saturating_add(budget).min(old_cap);
+    while cursor < end {
+        let node = old + cursor * NODE;
+        let (k, khash) = read_key(h, node)?;
+        if !k.is_nil() {
+            let v = read_value(h, node + VALUE_SIZE)?;
+            // Leave the old node as it is: it is skipped once the cursor passed it.
+            if matches!(k, Value::Int(_)) {
+                let ints = h.read_u64(t + T_HINTS)?;
+                h.write_u64(t + T_HINTS, ints.saturating_sub(1))?;
+            }
+            if !v.is_nil() {
+                insert_hashed(h, t, k, khash, v)?;
+            }
+            // Mark the node moved so lookups in the old part no longer find it.
+            write_value(h, node + VALUE_SIZE, Value::Nil)?;
+        }
+        cursor += 1;
+    }
+    if cursor == old_cap {
+        h.free(old)?;
+        h.write_u64(t + T_OLD_HASH, 0)?;
+        h.write_u64(t + T_OLD_HLOG, 0)?;
+        h.write_u64(t + T_HCURSOR, 0)
+    } else {
+        h.write_u64(t + T_HCURSOR, cursor)
+    }
+}
+
+/// Doubles the array part (moving the old one over in later steps).
+fn grow_array(h: &mut Heap, t: Addr) -> Result<(), Fault> {
+    // The previous growth is normally long finished; make sure.
+    migrate_array(h, t, u64::MAX)?;
+    let asize = h.read_u64(t + T_ASIZE)?;
+    let size = (asize * 2).max(4);
+    let block = h.alloc_zeroed(size * VALUE_SIZE)?;
+    let old = h.read_u64(t + T_ARRAY)?;
+    if old != 0 {
+        h.write_u64(t + T_OLD_ARRAY, old)?;
+        h.write_u64(t + T_OLD_ASIZE, asize)?;
+        h.write_u64(t + T_ACURSOR, 0)?;
+    }
+    h.write_u64(t + T_ARRAY, block)?;
+    h.write_u64(t + T_ASIZE, size)
+}
+
+/// Doubles the hash part (moving the old one over in later steps).
+fn grow_hash(h: &mut Heap, t: Addr) -> Result<(), Fault> {
+    migrate_hash(h, t, u64::MAX)?;
+    let nodes = h.read_u64(t + T_HASH)?;
+    let log = h.read_u64(t + T_HLOG)?;
+    let cap = if nodes == 0 { 4 } else { 2u64 << log };
+    let block = h.alloc_zeroed(cap * NODE)?;
+    if nodes != 0 {
+        h.write_u64(t + T_OLD_HASH, nodes)?;
+        h.write_u64(t + T_OLD_HLOG, log)?;
+        h.write_u64(t + T_HCURSOR, 0)?;
+    }
+    h.write_u64(t + T_HASH, block)?;
+    h.write_u64(t + T_HLOG, u64::from(cap.trailing_zeros()))?;
+    h.write_u64(t + T_HUSED, 0)
 }
 
 /// The length operator without metamethods: a border of the table.
 pub fn length(h: &mut Heap, t: Addr) -> Result<u64, Fault> {
     let asize = h.read_u64(t + T_ASIZE)?;
-    let array = h.read_u64(t + T_ARRAY)?;
-    if asize > 0 && read_value(h, array + (asize - 1) * VALUE_SIZE)?.is_nil() {
+    if asize > 0 && get_int(h, t, asize as i64)?.is_nil() {
         // Binary search for a border inside the array part.
         let (mut lo, mut hi) = (0u64, asize);
         while hi - lo > 1 {
             let m = (lo + hi) / 2;
-            if read_value(h, array + (m - 1) * VALUE_SIZE)?.is_nil() {
+            if get_int(h, t, m as i64)?.is_nil() {
                 hi = m;
             } else {
                 lo = m;
@@ -334,7 +413,7 @@ pub fn length(h: &mut Heap, t: Addr) -> Result<u64, Fault> {
         }
         return Ok(lo);
     }
-    if h.read_u64(t + T_HASH)? == 0 || get_int(h, t, asize as i64 + 1)?.is_nil() {
+    if get_int(h, t, asize as i64 + 1)?.is_nil() {
         return Ok(asize);
     }
     // Unbounded search in the hash part.
@@ -342,7 +421,6 @@ pub fn length(h: &mut Heap, t: Addr) -> Result<u64, Fault> {
     while !get_int(h, t, hi as i64)?.is_nil() {
         lo = hi;
         if hi > (i64::MAX as u64) / 2 {
-            // Pathological: linear search.
             let mut i = 1;
             while !get_int(h, t, i)?.is_nil() {
                 i += 1;
@@ -362,33 +440,67 @@ pub fn length(h: &mut Heap, t: Addr) -> Result<u64, Fault> {
     Ok(lo)
 }
 
+/// Traversal positions: array indices, then new-hash nodes, then old-hash nodes.
+struct Parts {
+    asize: u64,
+    nodes: Addr,
+    cap: u64,
+    old: Addr,
+    old_cap: u64,
+}
+
+fn parts_of(h: &mut Heap, t: Addr) -> Result<Parts, Fault> {
+    let nodes = h.read_u64(t + T_HASH)?;
+    let old = h.read_u64(t + T_OLD_HASH)?;
+    Ok(Parts {
+        asize: h.read_u64(t + T_ASIZE)?,
+        nodes,
+        cap: if nodes == 0 { 0 } else { 1u64 << h.read_u64(t + T_HLOG)? },
+        old,
+        old_cap: if old == 0 { 0 } else { 1u64 << h.read_u64(t + T_OLD_HLOG)? },
+    })
+}
+
 /// `next(t, key)`: the entry after `key`, or `None` at the end; `Err(())`
 /// inside means the key is not in the table.
 pub fn next(h: &mut Heap, t: Addr, key: Value) -> Result<Result<Option<(Value, Value)>, ()>, Fault> {
     let key = normalize_key(key);
-    let asize = h.read_u64(t + T_ASIZE)?;
-    let array = h.read_u64(t + T_ARRAY)?;
-    let nodes = h.read_u64(t + T_HASH)?;
-    let cap = if nodes == 0 { 0 } else { 1u64 << h.read_u64(t + T_HLOG)? };
+    let p = parts_of(h, t)?;
     let mut index = match key {
         Value::Nil => 0,
-        Value::Int(i) if i >= 1 && (i as u64) <= asize => i as u64,
-        _ => match find_node(h, t, key)? {
-            Some(node) => asize + (node - nodes) / NODE + 1,
-            None => return Ok(Err(())),
-        },
+        Value::Int(i) if i >= 1 && (i as u64) <= p.asize && !get_array_raw(h, t, i)?.is_nil() => i as u64,
+        _ => {
+            let hash = hash_key(h, key)? as u32;
+            let in_new = probe(h, p.nodes, if p.cap > 0 { u64::from(p.cap.trailing_zeros()) } else { 0 }, key, hash)?;
+            match in_new {
+                Some(node) => p.asize + (node - p.nodes) / NODE + 1,
+                None => {
+                    let log = if p.old_cap > 0 { u64::from(p.old_cap.trailing_zeros()) } else { 0 };
+                    match probe(h, p.old, log, key, hash)? {
+                        Some(node) => p.asize + p.cap + (node - p.old) / NODE + 1,
+                        None => return Ok(Err(())),
+                    }
+                }
+            }
+        }
     };
-    while index < asize {
-        let v = read_value(h, array + index * VALUE_SIZE)?;
+    while index < p.asize {
+        let v = get_array_raw(h, t, index as i64 + 1)?;
         if !v.is_nil() {
             return Ok(Ok(Some((Value::Int(index as i64 + 1), v))));
         }
         index += 1;
     }
-    let mut n = index - asize;
-    while n < cap {
-        let node = nodes + n * NODE;
-        let k = read_value(h, node)?;
+    let mut n = index - p.asize;
+    // Old nodes below the migration cursor have all moved: skip them whole.
+    let moved = if p.old != 0 { h.read_u64(t + T_HCURSOR)? } else { 0 };
+    while n < p.cap + p.old_cap {
+        if n >= p.cap && n - p.cap < moved {
+            n = p.cap + moved;
+            continue;
+        }
+        let node = if n < p.cap { p.nodes + n * NODE } else { p.old + (n - p.cap) * NODE };
+        let (k, _) = read_key(h, node)?;
         if !k.is_nil() {
             let v = read_value(h, node + VALUE_SIZE)?;
             if !v.is_nil() {
@@ -400,22 +512,20 @@ pub fn next(h: &mut Heap, t: Addr, key: Value) -> Result<Result<Option<(Value, V
     Ok(Ok(None))
 }
 
+fn get_array_raw(h: &mut Heap, t: Addr, i: i64) -> Result<Value, Fault> {
+    match array_slot(h, t, i)? {
+        Some(slot) => read_value(h, slot),
+        None => Ok(Value::Nil),
+    }
+}
+
 /// Frees the table's parts (the collector frees the object itself).
 pub fn free_parts(h: &mut Heap, t: Addr) -> Result<(), Fault> {
-    for off in [T_ARRAY, T_HASH] {
+    for off in [T_ARRAY, T_OLD_ARRAY, T_HASH, T_OLD_HASH] {
         let block = h.read_u64(t + off)?;
         if block != 0 {
             h.free(block)?;
         }
     }
     Ok(())
-}
-
-/// Every key and value address range, for the collector: (array, asize, nodes, cap).
-pub fn parts(h: &mut Heap, t: Addr) -> Result<(Addr, u64, Addr, u64), Fault> {
-    let asize = h.read_u64(t + T_ASIZE)?;
-    let array = h.read_u64(t + T_ARRAY)?;
-    let nodes = h.read_u64(t + T_HASH)?;
-    let cap = if nodes == 0 { 0 } else { 1u64 << h.read_u64(t + T_HLOG)? };
-    Ok((array, asize, nodes, cap))
 }

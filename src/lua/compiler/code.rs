@@ -62,7 +62,7 @@ impl Parser<'_> {
             _ => OpCode::Return,
         };
         // nret is -1 (all values) or a small count, so nret + 1 >= 0.
-        let b = u32::try_from(nret + 1).unwrap_or(0);
+        let b = u32::try_from(nret.saturating_add(1)).unwrap_or(0);
         self.code_abc(o, first, b, 0);
     }
 

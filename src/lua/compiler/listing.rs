@@ -136,7 +136,7 @@ pub fn format_instruction(p: &Proto, pc: usize) -> String {
             let value = if k { format!(" {}", constant(p, c)) } else { String::new() };
             format!("{a} {b} {c}{isk}\t; {}{value}", constant(p, b))
         }
-        OpCode::NewTable => format!("{a} {b} {c}\t; {}", c + if k { extra * 256 } else { 0 }),
+        OpCode::NewTable => format!("{a} {b} {c}\t; {}", u64::from(c) + if k { u64::from(extra) * 256 } else { 0 }),
         OpCode::AddI | OpCode::ShrI | OpCode::ShlI => format!("{a} {b} {sc}"),
         OpCode::AddK | OpCode::SubK | OpCode::MulK | OpCode::ModK | OpCode::PowK | OpCode::DivK | OpCode::IDivK
         | OpCode::BAndK | OpCode::BOrK | OpCode::BXorK => format!("{a} {b} {c}\t; {}", constant(p, c)),
@@ -174,7 +174,7 @@ pub fn format_instruction(p: &Proto, pc: usize) -> String {
         OpCode::TForPrep => format!("{a} {bx}\t; to {}", pci + i64::from(bx) + 2),
         OpCode::TForCall => format!("{a} {c}"),
         OpCode::SetList => {
-            let total = if k { format!("\t; {}", c + extra * 256) } else { String::new() };
+            let total = if k { format!("\t; {}", u64::from(c) + u64::from(extra) * 256) } else { String::new() };
             format!("{a} {b} {c}{total}")
         }
         OpCode::Closure => {
@@ -277,7 +277,7 @@ mod tests {
             (12345678901234.0, "12345678901234"),
             (0.0001, "0.0001"),
             (0.00001, "1e-05"),
-            (2.71828182845904, "2.718281828459"),
+            (1.23456789012345, "1.2345678901235"),
             (-0.5, "-0.5"),
             (1e300, "1e+300"),
             (2f64.powi(63), "9.2233720368548e+18"),

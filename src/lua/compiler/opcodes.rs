@@ -26,6 +26,10 @@
 //! instruction that produced a variable number of values (CALL/VARARG with
 //! C == 0) and consumed by the next instruction when its B is 0.
 
+// The opcode docs use the reference's `R[A]`/`K[B]` notation, which rustdoc
+// would otherwise try to resolve as links.
+#![allow(rustdoc::broken_intra_doc_links)]
+
 use std::fmt;
 
 pub const SIZE_OP: u32 = 7;
@@ -579,7 +583,7 @@ pub fn fits_sbx(i: i64) -> bool {
 
 /// Excess-K encoding of a value that satisfies [`fits_sc`].
 pub fn int_to_sc(i: i64) -> u32 {
-    u32::try_from(i + i64::from(OFFSET_SC)).unwrap_or(0)
+    u32::try_from(i.saturating_add(i64::from(OFFSET_SC))).unwrap_or(0)
 }
 
 #[cfg(test)]

@@ -119,7 +119,7 @@ impl<'s> Parser<'s> {
     // ----- nesting depth -----------------------------------------------------
 
     pub fn enter_level(&mut self) -> CResult<()> {
-        self.depth += 1;
+        self.depth = self.depth.saturating_add(1);
         if self.depth >= MAX_DEPTH {
             return Err(CompileError::plain(b"C stack overflow".to_vec()));
         }

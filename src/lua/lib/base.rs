@@ -178,7 +178,7 @@ pub fn error(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
     Err(Trap::Error(v))
 }
 
-pub fn pcall(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
+pub fn pcall(_ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
     let f = check_any(args, 1, "pcall")?;
     Ok(NativeResult::Call { func: f, args: args[1..].to_vec(), k: 0, protected: true })
 }

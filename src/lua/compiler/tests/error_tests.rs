@@ -281,3 +281,34 @@ fn nesting_limits_match_the_reference() {
     assert!(compile(concat(197).as_bytes(), "@input.lua").is_ok());
     expect_error(&concat(198), "C stack overflow");
 }
+
+#[test]
+fn nul_byte_token_has_no_near_part() {
+    // The reference numbers a NUL character token 0, which doubles as
+    // "no token", so such messages end without "near ...".
+    expect_error("x = \0", "input.lua:1: unexpected symbol");
+    expect_error("local t = {1 \0 }", "input.lua:1: '}' expected");
+}
+
+#[test]
+fn raw_messages_keep_non_utf8_bytes() {
+    use super::super::compile_raw;
+    let err = compile_raw(b"x = 1 \"\xff\xfe\"", "@input.lua", 1).expect_err("syntax error");
+    assert_eq!(err, b"input.lua:1: unexpected symbol near '\"\xff\xfe\"'");
+    let err = compile_raw(b"x = \"a\\q\xff\"", "@input.lua", 1).expect_err("bad escape");
+    assert_eq!(err, b"input.lua:1: invalid escape sequence near '\"a\\q'");
+    // The String form replaces invalid bytes.
+    let lossy = compile(b"x = 1 \"\xff\xfe\"", "@input.lua").expect_err("syntax error");
+    assert_eq!(lossy.message, "input.lua:1: unexpected symbol near '\"\u{fffd}\u{fffd}\"'");
+}
+
+#[test]
+fn load_depth_shifts_the_nesting_limit() {
+    use super::super::compile_at_depth;
+    // Inside `lua5.4 -e "load(...)"` the reference already has one more
+    // level in use: 195 parentheses pass, 196 fail.
+    let parens = |n: usize| format!("return {}1{}", "(".repeat(n), ")".repeat(n));
+    assert!(compile_at_depth(parens(195).as_bytes(), "=x", 2).is_ok());
+    let err = compile_at_depth(parens(196).as_bytes(), "=x", 2).expect_err("too deep");
+    assert_eq!(err.message, "C stack overflow");
+}
