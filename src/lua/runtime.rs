@@ -100,7 +100,7 @@ impl<S: Store> LuaVm<S> {
     pub fn run(&mut self, fuel: u64, out: &mut dyn FnMut(&[u8])) -> Result<RunOutcome, HeapError> {
         let mut outcome = RunOutcome::Paused;
         for i in 0..fuel {
-            match self.heap.access(vm::step) {
+            match self.guarded_step()? {
                 Ok(Step::Continue) => {}
                 Ok(Step::Finished) => {
                     outcome = self.finished_outcome()?;
@@ -120,6 +120,28 @@ impl<S: Store> LuaVm<S> {
             outcome = self.finished_outcome()?;
         }
         Ok(outcome)
+    }
+
+    /// One instruction. A panic inside is a VM bug; it must not take the
+    /// heap with it: the instruction is rolled back (the heap is exactly as
+    /// before it) and reported as an error, and the last checkpoint is intact.
+    fn guarded_step(&mut self) -> Result<Result<Step, HeapError>, HeapError> {
+        let heap = &mut self.heap;
+        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| heap.access(vm::step))) {
+            Ok(result) => Ok(result),
+            Err(panic) => {
+                let h = self.heap.heap();
+                h.roll_back_step();
+                h.take_wanted();
+                h.commit_step();
+                let what = panic
+                    .downcast_ref::<&str>()
+                    .map(|s| s.to_string())
+                    .or_else(|| panic.downcast_ref::<String>().cloned())
+                    .unwrap_or_default();
+                Err(HeapError::Invalid(format!("internal error in the VM ({what}); the program was stopped")))
+            }
+        }
     }
 
     fn finished_outcome(&mut self) -> Result<RunOutcome, HeapError> {

@@ -8,7 +8,7 @@ use crate::lua::text::number as num;
 fn pos_relative(pos: i64, len: usize) -> i64 {
     if pos >= 0 {
         pos
-    } else if (-pos) as usize > len {
+    } else if pos.unsigned_abs() > len as u64 {
         0
     } else {
         len as i64 + pos + 1
