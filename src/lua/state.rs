@@ -67,7 +67,9 @@ pub const T_CI: Addr = 48; // current CallInfo
 pub const T_BASE_CI: Addr = 56;
 pub const T_OPEN_UPVALS: Addr = 64; // open upvalues, highest stack slot first
 pub const T_RESUMER: Addr = 72; // the thread that resumed this one
-pub const T_SIZE: u64 = 80;
+pub const T_HANDLER: Addr = 80; // innermost protected (pcall) frame, 0 = none
+pub const T_CCALLS: Addr = 88; // nested calls made for metamethods and natives ("C levels")
+pub const T_SIZE: u64 = 96;
 
 /// Coroutine states.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -111,7 +113,13 @@ pub const CI_EXTRA_ARGS: Addr = 56; // varargs of a vararg function
 pub const CI_K: Addr = 64; // native continuation: which step comes next
 pub const CI_K1: Addr = 72; // native continuation state
 pub const CI_K2: Addr = 80;
-pub const CI_SIZE: u64 = 88;
+pub const CI_HANDLER_PREV: Addr = 88; // for a protected frame: the next handler out
+pub const CI_CCALLS: Addr = 96; // for a protected frame: T_CCALLS when it was entered
+pub const CI_SIZE: u64 = 104;
+
+/// Nested metamethod/native calls allowed (Lua's LUAI_MAXCCALLS): beyond,
+/// "C stack overflow", as the reference gives, though no Rust stack is used.
+pub const MAX_CCALLS: u64 = 200;
 
 /// Flags in CI_STATUS.
 pub mod cs {

@@ -23,6 +23,8 @@ pub fn new_thread(ctx: &mut Ctx, f: Value, slots: u64) -> Result<Addr, Fault> {
     h.write_u64(th + T_BASE_CI, base_ci)?;
     h.write_u64(th + T_OPEN_UPVALS, 0)?;
     h.write_u64(th + T_RESUMER, 0)?;
+    h.write_u64(th + T_HANDLER, 0)?;
+    h.write_u64(th + T_CCALLS, 0)?;
     for off in (0..CI_SIZE).step_by(8) {
         h.write_u64(base_ci + off, 0)?;
     }

@@ -70,6 +70,21 @@ impl Ctx<'_> {
         Ok(())
     }
 
+    /// Counts a call made for a metamethod or a native ("C level").
+    pub fn enter_c_level(&mut self) -> LuaResult<()> {
+        let n = self.h.read_u64(self.th + T_CCALLS)? + 1;
+        if n > MAX_CCALLS {
+            return Err(Trap::Msg("C stack overflow".into()));
+        }
+        self.h.write_u64(self.th + T_CCALLS, n)?;
+        Ok(())
+    }
+
+    fn leave_c_level(&mut self) -> Result<(), Fault> {
+        let n = self.h.read_u64(self.th + T_CCALLS)?;
+        self.h.write_u64(self.th + T_CCALLS, n.saturating_sub(1))
+    }
+
     /// The CallInfo above the current one, reusing a cached block.
     fn push_ci(&mut self) -> Result<Addr, Fault> {
         let ci = self.ci()?;
@@ -173,6 +188,15 @@ pub fn handle_native_result(ctx: &mut Ctx, ci: Addr, result: NativeResult) -> Lu
             let status = ctx.h.read_u64(ci + CI_STATUS)?;
             let flags = cs::CONTINUE | if protected { cs::PROTECTED } else { 0 };
             ctx.h.write_u64(ci + CI_STATUS, status | flags)?;
+            if protected {
+                // Errors unwind straight to the innermost handler: no walk over frames.
+                let outer = ctx.h.read_u64(ctx.th + T_HANDLER)?;
+                ctx.h.write_u64(ci + CI_HANDLER_PREV, outer)?;
+                ctx.h.write_u64(ctx.th + T_HANDLER, ci)?;
+                let levels = ctx.h.read_u64(ctx.th + T_CCALLS)?;
+                ctx.h.write_u64(ci + CI_CCALLS, levels)?;
+            }
+            ctx.enter_c_level()?;
             ctx.h.write_u64(ci + CI_K, k)?;
             ctx.h.write_u64(ci + CI_K1, slot)?;
             precall(ctx, slot, args.len() as u64, MULTRET)
@@ -236,6 +260,9 @@ fn after_return(ctx: &mut Ctx, ci: Addr, first: Addr, n: u64) -> LuaResult<()> {
         }
         return super::super::lib::coroutine::finish(ctx, Ok(values));
     }
+    if status & (cs::FINISH_OP | cs::CONTINUE) != 0 {
+        ctx.leave_c_level()?;
+    }
     if status & cs::LUA != 0 {
         if status & cs::FINISH_OP != 0 {
             ctx.h.write_u64(ci + CI_STATUS, status & !cs::FINISH_OP)?;
@@ -259,6 +286,10 @@ fn after_return(ctx: &mut Ctx, ci: Addr, first: Addr, n: u64) -> LuaResult<()> {
 pub fn continue_native(ctx: &mut Ctx, ci: Addr, input: ContinuationInput) -> LuaResult<()> {
     let status = ctx.h.read_u64(ci + CI_STATUS)?;
     ctx.h.write_u64(ci + CI_STATUS, status & !(cs::CONTINUE | cs::PROTECTED))?;
+    if status & cs::PROTECTED != 0 {
+        let outer = ctx.h.read_u64(ci + CI_HANDLER_PREV)?;
+        ctx.h.write_u64(ctx.th + T_HANDLER, outer)?;
+    }
     let k = ctx.h.read_u64(ci + CI_K)?;
     let func_slot = ctx.h.read_u64(ci + CI_FUNC)?;
     let f = ctx.get(func_slot)?;
@@ -320,19 +351,10 @@ pub fn frame_proto_pc(ctx: &mut Ctx, ci: Addr) -> Result<(Addr, u64), Fault> {
 /// ends the program.
 pub fn throw(ctx: &mut Ctx, mut value: Value) -> Result<Step, Fault> {
     loop {
-        let mut ci = ctx.ci()?;
-        while ci != 0 {
-            let status = ctx.h.read_u64(ci + CI_STATUS)?;
-            if status & cs::PROTECTED != 0 {
-                break;
-            }
-            if status & cs::COROUTINE_BASE != 0 {
-                ci = 0;
-                break;
-            }
-            ci = ctx.h.read_u64(ci + CI_PREV)?;
-        }
+        let ci = ctx.h.read_u64(ctx.th + T_HANDLER)?;
         let outcome = if ci != 0 {
+            let levels = ctx.h.read_u64(ci + CI_CCALLS)?;
+            ctx.h.write_u64(ctx.th + T_CCALLS, levels)?;
             let level = ctx.h.read_u64(ci + CI_K1)?;
             func::close_upvals(ctx.h, ctx.th, level)?;
             ctx.h.write_u64(ctx.th + T_CI, ci)?;

@@ -57,6 +57,7 @@ pub fn call_meta(ctx: &mut Ctx, f: Value, args: &[Value]) -> LuaResult<()> {
     }
     let status = ctx.h.read_u64(ci + CI_STATUS)?;
     ctx.h.write_u64(ci + CI_STATUS, status | cs::FINISH_OP)?;
+    ctx.enter_c_level()?;
     precall(ctx, slot, args.len() as u64, 1)
 }
 
@@ -119,6 +120,7 @@ pub fn set_index(ctx: &mut Ctx, mut obj: Value, key: Value, value: Value) -> Lua
             ctx.set(slot + 3 * VALUE_SIZE, value)?;
             let status = ctx.h.read_u64(ci + CI_STATUS)?;
             ctx.h.write_u64(ci + CI_STATUS, status | cs::FINISH_OP)?;
+            ctx.enter_c_level()?;
             precall(ctx, slot, 3, 0)?;
             return Ok(false);
         }
