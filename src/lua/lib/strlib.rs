@@ -155,52 +155,262 @@ pub fn format_k(ctx: &mut Ctx, _k: u64, _input: ContinuationInput, args: &[Value
     format_from(ctx, args, Vec::new())
 }
 
-fn pattern_unavailable<T>() -> LuaResult<T> {
-    Err(Trap::Msg("string patterns are not available yet".into()))
+use crate::lua::text::pattern::{self, Capture};
+use crate::lua::state::CI_K2;
+
+/// The values of a match's captures (or whole match) as Lua values.
+fn capture_values(ctx: &mut Ctx, subject: &[u8], caps: &[Capture]) -> LuaResult<Vec<Value>> {
+    let mut out = Vec::with_capacity(caps.len());
+    for c in caps {
+        out.push(match *c {
+            Capture::Span(a, b) => ctx.new_str(&subject[a..b])?,
+            Capture::Position(p) => Value::Int(p as i64 + 1),
+        });
+    }
+    Ok(out)
 }
 
-pub fn find(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
-    let s = check_bytes(ctx, args, 1, "find")?;
-    let p = check_bytes(ctx, args, 2, "find")?;
-    let init = pos_relative(opt_int(ctx, args, 3, "find", 1)?, s.len()).max(1);
+fn find_aux(ctx: &mut Ctx, args: &[Value], is_find: bool) -> LuaResult<NativeResult> {
+    let fname = if is_find { "find" } else { "match" };
+    let s = check_bytes(ctx, args, 1, fname)?;
+    let p = check_bytes(ctx, args, 2, fname)?;
+    let init = pos_relative(opt_int(ctx, args, 3, fname, 1)?, s.len()).max(1);
     if init > s.len() as i64 + 1 {
         return ret1(Value::Nil);
     }
-    let plain = arg(args, 4).truthy() || !p.iter().any(|c| b"^$*+?.([%-".contains(c));
-    if plain {
-        let start = (init - 1) as usize;
+    let start = (init - 1) as usize;
+    if is_find && (arg(args, 4).truthy() || !pattern::has_specials(&p)) {
         let found = if p.is_empty() { Some(start) } else { s[start..].windows(p.len()).position(|w| w == p.as_slice()).map(|i| i + start) };
         return ret(match found {
             Some(i) => vec![Value::Int(i as i64 + 1), Value::Int((i + p.len()) as i64)],
             None => vec![Value::Nil],
         });
     }
-    pattern_unavailable()
+    match pattern::find(&s, &p, start, true).map_err(Trap::Msg)? {
+        None => ret1(Value::Nil),
+        Some(m) => {
+            if is_find {
+                let mut out = vec![Value::Int(m.start as i64 + 1), Value::Int(m.end as i64)];
+                out.extend(capture_values(ctx, &s, &m.captures)?);
+                ret(out)
+            } else {
+                let caps = pattern::results(&m);
+                ret(capture_values(ctx, &s, &caps)?)
+            }
+        }
+    }
+}
+
+pub fn find(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
+    find_aux(ctx, args, true)
 }
 
 pub fn match_(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
-    let _ = (ctx, args);
-    pattern_unavailable()
+    find_aux(ctx, args, false)
 }
 
+/// gmatch returns an iterator whose upvalues are [subject, pattern, next position, end of last match (-1: none)].
 pub fn gmatch(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
-    let _ = (ctx, args);
-    pattern_unavailable()
+    let s = check_bytes(ctx, args, 1, "gmatch")?;
+    check_bytes(ctx, args, 2, "gmatch")?;
+    let init = pos_relative(opt_int(ctx, args, 3, "gmatch", 1)?, s.len()).max(1);
+    let start = if init > s.len() as i64 + 1 { s.len() as i64 + 1 } else { init } - 1;
+    let subject = ctx.new_str(&s)?;
+    let pat = match arg(args, 2) {
+        v @ Value::Str(_) => v,
+        _ => {
+            let b = check_bytes(ctx, args, 2, "gmatch")?;
+            ctx.new_str(&b)?
+        }
+    };
+    let ups = [subject, pat, Value::Int(start), Value::Int(-1)];
+    let f = crate::lua::func::new_native(ctx.h, ctx.g, native_id("-", "gmatch_iter"), &ups)?;
+    ret1(Value::NativeFn(f))
 }
 
-pub fn gmatch_iter(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
-    let _ = (ctx, args);
-    pattern_unavailable()
+pub fn gmatch_iter(ctx: &mut Ctx, _args: &[Value]) -> LuaResult<NativeResult> {
+    use crate::lua::func::native_upval;
+    let ci = ctx.ci()?;
+    let func_slot = ctx.h.read_u64(ci + crate::lua::state::CI_FUNC)?;
+    let Value::NativeFn(f) = ctx.get(func_slot)? else { return Err(Fault::Invalid("gmatch iterator without its closure").into()) };
+    let (Value::Str(ss), Value::Str(ps), Value::Int(pos), Value::Int(last)) =
+        (native_upval(ctx.h, f, 0)?, native_upval(ctx.h, f, 1)?, native_upval(ctx.h, f, 2)?, native_upval(ctx.h, f, 3)?)
+    else {
+        return Err(Fault::Invalid("gmatch iterator state").into());
+    };
+    let s = string::bytes(ctx.h, ss)?;
+    let p = string::bytes(ctx.h, ps)?;
+    let last_end = if last < 0 { None } else { Some(last as usize) };
+    match pattern::gmatch_step(&s, &p, pos as usize, last_end).map_err(Trap::Msg)? {
+        None => {
+            crate::lua::value::write_value(ctx.h, f + crate::lua::func::NF_UPVALS + 2 * 16, Value::Int(s.len() as i64 + 1))?;
+            ret1(Value::Nil)
+        }
+        Some(m) => {
+            crate::lua::value::write_value(ctx.h, f + crate::lua::func::NF_UPVALS + 2 * 16, Value::Int(m.end as i64))?;
+            crate::lua::value::write_value(ctx.h, f + crate::lua::func::NF_UPVALS + 3 * 16, Value::Int(m.end as i64))?;
+            let caps = pattern::results(&m);
+            ret(capture_values(ctx, &s, &caps)?)
+        }
+    }
 }
+
+// gsub keeps its progress in a heap block (address in the frame's CI_K2),
+// so a replacement function can run as a VM call between two matches:
+// [next position, replacements done, last match end + 1 (0: none),
+//  pieces table, pending match start, pending match end].
+const G_POS: u64 = 0;
+const G_COUNT: u64 = 8;
+const G_LAST: u64 = 16;
+const G_PIECES: u64 = 24;
+const G_MSTART: u64 = 32;
+const G_MEND: u64 = 40;
+const G_SIZE: u64 = 48;
 
 pub fn gsub(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
-    let _ = (ctx, args);
-    pattern_unavailable()
+    check_bytes(ctx, args, 1, "gsub")?;
+    check_bytes(ctx, args, 2, "gsub")?;
+    let repl = arg(args, 3);
+    match repl {
+        Value::Str(_) | Value::Int(_) | Value::Float(_) | Value::Table(_) | Value::LuaFn(_) | Value::NativeFn(_) => {}
+        _ => return type_error(ctx, args, 3, "gsub", "string/function/table"),
+    }
+    let state = ctx.h.alloc(G_SIZE)?;
+    for off in (0..G_SIZE).step_by(8) {
+        ctx.h.write_u64(state + off, 0)?;
+    }
+    let pieces = crate::lua::table::new_table(ctx.h, ctx.g, 0, 0)?;
+    ctx.h.write_u64(state + G_PIECES, pieces)?;
+    let ci = ctx.ci()?;
+    ctx.h.write_u64(ci + CI_K2, state)?;
+    gsub_run(ctx, args, state, None)
 }
 
-pub fn gsub_k(ctx: &mut Ctx, _k: u64, _input: ContinuationInput, args: &[Value]) -> LuaResult<NativeResult> {
-    let _ = (ctx, args);
-    pattern_unavailable()
+pub fn gsub_k(ctx: &mut Ctx, _k: u64, input: ContinuationInput, args: &[Value]) -> LuaResult<NativeResult> {
+    let results = input.map_err(Trap::Error)?;
+    let ci = ctx.ci()?;
+    let state = ctx.h.read_u64(ci + CI_K2)?;
+    gsub_run(ctx, args, state, Some(results.first().copied().unwrap_or(Value::Nil)))
+}
+
+fn push_piece(ctx: &mut Ctx, pieces: Addr, bytes: &[u8]) -> LuaResult<()> {
+    if bytes.is_empty() {
+        return Ok(());
+    }
+    let n = crate::lua::table::length(ctx.h, pieces)? as i64;
+    let s = ctx.new_str(bytes)?;
+    crate::lua::table::set_int(ctx.h, pieces, n + 1, s)?;
+    Ok(())
+}
+
+/// Applies a replacement value (from a table or function) for the pending match.
+fn apply_value(ctx: &mut Ctx, s: &[u8], pieces: Addr, m_start: usize, m_end: usize, v: Value) -> LuaResult<()> {
+    match v {
+        Value::Nil | Value::Bool(false) => push_piece(ctx, pieces, &s[m_start..m_end]),
+        Value::Str(x) => {
+            let b = string::bytes(ctx.h, x)?;
+            push_piece(ctx, pieces, &b)
+        }
+        Value::Int(_) | Value::Float(_) => {
+            let b = meta::basic_tostring(ctx, v)?;
+            push_piece(ctx, pieces, &b)
+        }
+        other => Err(Trap::Msg(format!("invalid replacement value (a {})", other.type_name()))),
+    }
+}
+
+/// The gsub loop, as the reference runs it: at each position either a match
+/// (not ending where the previous one did) is replaced, or one character is
+/// copied. A replacement that needs a call saves the loop state and returns it.
+fn gsub_run(ctx: &mut Ctx, args: &[Value], state: Addr, pending: Option<Value>) -> LuaResult<NativeResult> {
+    let s = check_bytes(ctx, args, 1, "gsub")?;
+    let p = check_bytes(ctx, args, 2, "gsub")?;
+    let repl = arg(args, 3);
+    let max_n = if arg(args, 4).is_nil() { i64::MAX } else { check_int(ctx, args, 4, "gsub")? };
+    let pieces = ctx.h.read_u64(state + G_PIECES)?;
+    let (anchored, pat) = match p.first() {
+        Some(b'^') => (true, &p[1..]),
+        _ => (false, &p[..]),
+    };
+    let mut pos = ctx.h.read_u64(state + G_POS)? as usize;
+    let mut count = ctx.h.read_u64(state + G_COUNT)? as i64;
+    let mut last = ctx.h.read_u64(state + G_LAST)?; // end + 1 of the last match, 0: none
+    let mut done = false;
+    if let Some(v) = pending {
+        let (ms, me) = (ctx.h.read_u64(state + G_MSTART)? as usize, ctx.h.read_u64(state + G_MEND)? as usize);
+        apply_value(ctx, &s, pieces, ms, me, v)?;
+        done = anchored;
+    }
+    while !done && count < max_n {
+        let m = pattern::match_at(&s, pat, pos).map_err(Trap::Msg)?;
+        match m {
+            Some(m) if last == 0 || m.end + 1 != last as usize => {
+                count += 1;
+                last = m.end as u64 + 1;
+                let old_pos = pos;
+                pos = m.end;
+                match repl {
+                    Value::Str(_) | Value::Int(_) | Value::Float(_) => {
+                        let rb = match repl {
+                            Value::Str(r) => string::bytes(ctx.h, r)?,
+                            _ => meta::basic_tostring(ctx, repl)?,
+                        };
+                        let out = pattern::expand_replacement(&rb, &s, &m).map_err(Trap::Msg)?;
+                        push_piece(ctx, pieces, &out)?;
+                    }
+                    _ => {
+                        let values = capture_values(ctx, &s, &pattern::results(&m))?;
+                        let v = match repl {
+                            Value::Table(_) => match super::base::index_from_native(ctx, repl, values[0])? {
+                                Ok(v) => Some(v),
+                                Err((tm, obj)) => {
+                                    save_gsub(ctx, state, pos, count, last, old_pos, m.end)?;
+                                    return Ok(NativeResult::Call { func: tm, args: vec![obj, values[0]], k: 0, protected: false });
+                                }
+                            },
+                            _ => None,
+                        };
+                        match v {
+                            Some(v) => apply_value(ctx, &s, pieces, old_pos, m.end, v)?,
+                            None => {
+                                save_gsub(ctx, state, pos, count, last, old_pos, m.end)?;
+                                return Ok(NativeResult::Call { func: repl, args: values, k: 0, protected: false });
+                            }
+                        }
+                    }
+                }
+            }
+            _ if pos < s.len() => {
+                push_piece(ctx, pieces, &s[pos..pos + 1])?;
+                pos += 1;
+            }
+            _ => break,
+        }
+        if anchored {
+            break;
+        }
+    }
+    if pos < s.len() {
+        push_piece(ctx, pieces, &s[pos..])?;
+    }
+    let n = crate::lua::table::length(ctx.h, pieces)? as i64;
+    let mut out = Vec::new();
+    for i in 1..=n {
+        if let Value::Str(x) = crate::lua::table::get_int(ctx.h, pieces, i)? {
+            out.extend(string::bytes(ctx.h, x)?);
+        }
+    }
+    ctx.h.free(state)?;
+    ret(vec![ctx.new_str(&out)?, Value::Int(count)])
+}
+
+fn save_gsub(ctx: &mut Ctx, state: Addr, pos: usize, count: i64, last: u64, m_start: usize, m_end: usize) -> LuaResult<()> {
+    ctx.h.write_u64(state + G_POS, pos as u64)?;
+    ctx.h.write_u64(state + G_COUNT, count as u64)?;
+    ctx.h.write_u64(state + G_LAST, last)?;
+    ctx.h.write_u64(state + G_MSTART, m_start as u64)?;
+    ctx.h.write_u64(state + G_MEND, m_end as u64)?;
+    Ok(())
 }
 
 fn utf8_encode(cp: u32, out: &mut Vec<u8>) {
