@@ -1,0 +1,84 @@
+//! Lua benchmarks: every program in benches/lua/ runs under vheap and under
+//! the reference `lua5.4` in the same run; prints each time ratio and their
+//! geometric mean, once fully resident and once with the physical heap at a
+//! tenth of the program's peak heap. Run with `npm run bench -- lua`.
+//! Nothing here asserts a time.
+
+use std::process::Command;
+use std::time::Instant;
+use vheap::heap::HeapConfig;
+use vheap::lua::runtime::{LuaVm, RunOutcome};
+use vheap::store::MemStore;
+
+fn best_of<T>(n: usize, mut f: impl FnMut() -> T) -> (f64, T) {
+    let mut best = f64::INFINITY;
+    let mut last = None;
+    for _ in 0..n {
+        let start = Instant::now();
+        let v = f();
+        best = best.min(start.elapsed().as_secs_f64());
+        last = Some(v);
+    }
+    (best, last.expect("n > 0"))
+}
+
+/// Runs a program on vheap; returns (output, bytes in use at the end, faults).
+fn run_vheap(source: &[u8], name: &str, memory: usize, page_size: u32) -> (Vec<u8>, u64, u64) {
+    let config = HeapConfig { page_size, memory, max_size: 1 << 34 };
+    let mut vm = LuaVm::create(MemStore::new(), "bench", &config).unwrap();
+    vm.load(source, &format!("@{name}")).unwrap().unwrap();
+    let mut out = Vec::new();
+    loop {
+        match vm.run(1_000_000, &mut |b| out.extend_from_slice(b)).unwrap() {
+            RunOutcome::Paused => {}
+            RunOutcome::Done => break,
+            RunOutcome::Failed => panic!("{name} failed: {:?}", vm.error_report()),
+        }
+    }
+    let stats = vm.stats();
+    (out, stats.bytes_in_use, stats.faults)
+}
+
+fn main() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/benches/lua");
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter(|n| n.ends_with(".lua"))
+        .collect();
+    names.sort();
+    let have_lua = Command::new("lua5.4").arg("-v").output().is_ok();
+    if !have_lua {
+        println!("lua5.4 not found: install it (apt-get install lua5.4) for the baseline");
+        return;
+    }
+    println!("{:<18} {:>9} {:>10} {:>7} {:>12} {:>10} {:>7} {:>9}", "program", "lua5.4", "vheap", "ratio", "peak heap", "vheap@1/10", "ratio", "faults");
+    let (mut log_resident, mut log_paged) = (0.0, 0.0);
+    for name in &names {
+        let path = format!("{dir}/{name}");
+        let source = std::fs::read(&path).unwrap();
+        let (t_lua, lua_out) = best_of(3, || Command::new("lua5.4").arg(&path).output().unwrap().stdout);
+        let (t_vh, (out, peak, _)) = best_of(3, || run_vheap(&source, name, 256 << 20, 16 * 1024));
+        assert!(out == lua_out, "{name}: output differs from lua5.4");
+        let small = ((peak / 10) as usize).max(64 * 4096);
+        let (t_paged, (out2, _, faults)) = best_of(1, || run_vheap(&source, name, small, 4096));
+        assert!(out2 == lua_out, "{name}: paged output differs from lua5.4");
+        let (r1, r2) = (t_vh / t_lua, t_paged / t_lua);
+        log_resident += r1.ln();
+        log_paged += r2.ln();
+        println!(
+            "{:<18} {:>7.3} s {:>8.3} s {:>7.1} {:>9.1} MB {:>8.3} s {:>7.1} {:>9}",
+            name,
+            t_lua,
+            t_vh,
+            r1,
+            peak as f64 / 1e6,
+            t_paged,
+            r2,
+            faults
+        );
+    }
+    let n = names.len() as f64;
+    println!("geometric mean of vheap/lua5.4: resident {:.1}x, physical heap 1/10 of peak {:.1}x", (log_resident / n).exp(), (log_paged / n).exp());
+    println!("(lua5.4 times include process start-up, ~1 ms)");
+}
