@@ -39,6 +39,51 @@ fn run_vheap(source: &[u8], name: &str, memory: usize, page_size: u32) -> (Vec<u
     (out, stats.bytes_in_use, stats.faults)
 }
 
+/// Page faults of one full collection cycle on a live heap ten times the
+/// physical heap.
+fn gc_cycle_faults() {
+    let program = br#"
+local keep = {}
+for i = 1, 6000 do
+  keep[i] = {name = "node" .. i, payload = string.rep("x", 200), links = {i, i + 1, i + 2}}
+end
+print("built")
+collectgarbage()
+print("collected", #keep)
+"#;
+    let memory = 512 << 10;
+    let config = HeapConfig { page_size: 4096, memory, max_size: 1 << 32 };
+    let mut vm = LuaVm::create(MemStore::new(), "gc", &config).unwrap();
+    vm.load(program, "=gc").unwrap().unwrap();
+    let mut out = Vec::new();
+    let mut before = None;
+    loop {
+        let outcome = vm.run(1000, &mut |b| out.extend_from_slice(b)).unwrap();
+        if before.is_none() && out.starts_with(b"built") {
+            let s = vm.stats();
+            before = Some((s.faults, s.bytes_in_use));
+        }
+        if outcome != RunOutcome::Paused {
+            break;
+        }
+    }
+    let (f0, in_use) = before.unwrap();
+    let s = vm.stats();
+    // Bytes in use include the main thread's stack reservation, of which only
+    // a few pages were ever touched.
+    let live = in_use.saturating_sub(vheap::lua::state::MAIN_STACK_SLOTS * 16);
+    let live_pages = live.div_ceil(4096);
+    println!(
+        "\nGC: one full cycle over {:.1} MB live ({} pages, {:.0}x the {} KiB physical heap): {} page faults ({:.2} per live page)",
+        live as f64 / 1e6,
+        live_pages,
+        live as f64 / memory as f64,
+        memory / 1024,
+        s.faults - f0,
+        (s.faults - f0) as f64 / live_pages as f64
+    );
+}
+
 fn main() {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/benches/lua");
     let mut names: Vec<String> = std::fs::read_dir(dir)
@@ -81,4 +126,5 @@ fn main() {
     let n = names.len() as f64;
     println!("geometric mean of vheap/lua5.4: resident {:.1}x, physical heap 1/10 of peak {:.1}x", (log_resident / n).exp(), (log_paged / n).exp());
     println!("(lua5.4 times include process start-up, ~1 ms)");
+    gc_cycle_faults();
 }

@@ -5,6 +5,7 @@
 
 pub mod compiler;
 pub mod func;
+pub mod gc;
 pub mod lib;
 pub mod object;
 pub mod runtime;

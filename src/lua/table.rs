@@ -529,3 +529,13 @@ pub fn free_parts(h: &mut Heap, t: Addr) -> Result<(), Fault> {
     }
     Ok(())
 }
+
+/// The blocks of values the collector must scan: (block, value count) for
+/// the array parts and the hash parts (two values, key and value, per node).
+pub fn gc_parts(h: &mut Heap, t: Addr) -> Result<Vec<(Addr, u64)>, Fault> {
+    let p = parts_of(h, t)?;
+    let old_array = h.read_u64(t + T_OLD_ARRAY)?;
+    let old_asize = h.read_u64(t + T_OLD_ASIZE)?;
+    let array = h.read_u64(t + T_ARRAY)?;
+    Ok(vec![(array, p.asize), (old_array, old_asize), (p.nodes, p.cap * 2), (p.old, p.old_cap * 2)])
+}

@@ -332,6 +332,7 @@ pub fn load(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
             // Read pieces with the reader function; the pieces so far are kept
             // in a string in CI_K2's slot... simplest: accumulate in a table.
             let acc = table::new_table(ctx.h, ctx.g, 4, 0)?;
+            ctx.keep_in_frame(Value::Table(acc))?;
             Ok(NativeResult::Call { func: f, args: vec![], k: acc, protected: false })
         }
         _ => type_error(ctx, args, 1, "load", "string"),
@@ -401,14 +402,26 @@ pub fn make_main_closure(ctx: &mut Ctx, proto: &compiler::Proto, env: Value) -> 
 pub fn collectgarbage(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
     let opt = opt_bytes(ctx, args, 1, "collectgarbage", b"collect")?;
     let mode_word = ctx.g + G_GC;
+    use crate::lua::gc;
     match opt.as_slice() {
-        b"collect" | b"stop" | b"restart" => ret1(Value::Int(0)),
+        b"collect" => {
+            // The cycle runs in the steps before the next instruction.
+            gc::start(ctx.h, ctx.g)?;
+            ret1(Value::Int(0))
+        }
+        b"stop" | b"restart" => {
+            ctx.h.write_u64(ctx.g + gc::GC_STOPPED, u64::from(opt == b"stop"))?;
+            ret1(Value::Int(0))
+        }
         b"count" => {
             let bytes = ctx.h.bytes_in_use()?;
             ret1(Value::Float(bytes as f64 / 1024.0))
         }
-        b"step" => ret1(Value::Bool(true)),
-        b"isrunning" => ret1(Value::Bool(true)),
+        b"step" => {
+            gc::start(ctx.h, ctx.g)?;
+            ret1(Value::Bool(true))
+        }
+        b"isrunning" => ret1(Value::Bool(ctx.h.read_u64(ctx.g + gc::GC_STOPPED)? == 0)),
         b"incremental" | b"generational" => {
             let previous = ctx.h.read_u64(mode_word)?;
             let name: &[u8] = if previous == 1 { b"incremental" } else { b"generational" };

@@ -315,11 +315,10 @@ pub fn write_output(ctx: &mut Ctx, bytes: &[u8]) -> Result<(), Fault> {
 
 /// Reads the arguments of native frame `ci` back from the stack (for continuations).
 pub fn frame_args(ctx: &mut Ctx, ci: Addr) -> Result<Vec<Value>, Fault> {
-    use super::state::{CI_FUNC, CI_K1};
+    use super::state::{CI_EXTRA_ARGS, CI_FUNC};
     use super::value::VALUE_SIZE;
     let func = ctx.h.read_u64(ci + CI_FUNC)?;
-    let end = ctx.h.read_u64(ci + CI_K1)?;
-    let n = (end - func) / VALUE_SIZE - 1;
+    let n = ctx.h.read_u64(ci + CI_EXTRA_ARGS)?;
     let mut args = Vec::with_capacity(n as usize);
     for i in 0..n {
         args.push(ctx.get(func + (1 + i) * VALUE_SIZE)?);

@@ -281,6 +281,7 @@ pub fn gsub(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
     }
     let pieces = crate::lua::table::new_table(ctx.h, ctx.g, 0, 0)?;
     ctx.h.write_u64(state + G_PIECES, pieces)?;
+    ctx.keep_in_frame(Value::Table(pieces))?;
     let ci = ctx.ci()?;
     ctx.h.write_u64(ci + CI_K2, state)?;
     gsub_run(ctx, args, state, None)

@@ -70,6 +70,17 @@ impl Ctx<'_> {
         Ok(())
     }
 
+    /// Keeps `v` alive in the running native's frame (above its arguments),
+    /// for state a native holds while it waits for a call.
+    pub fn keep_in_frame(&mut self, v: Value) -> LuaResult<()> {
+        let ci = self.ci()?;
+        let top = self.h.read_u64(ci + CI_TOP)?;
+        self.check_stack(top, 1)?;
+        self.set(top, v)?;
+        self.h.write_u64(ci + CI_TOP, top + VALUE_SIZE)?;
+        Ok(())
+    }
+
     /// Counts a call made for a metamethod or a native ("C level").
     pub fn enter_c_level(&mut self) -> LuaResult<()> {
         let n = self.h.read_u64(self.th + T_CCALLS)? + 1;
@@ -130,7 +141,9 @@ fn push_lua_frame(ctx: &mut Ctx, cl: Addr, func_slot: Addr, nargs: u64, nresults
     let proto = ctx.h.read_u64(cl + CL_PROTO)?;
     let (nparams, _vararg, max_stack) = func::shape(ctx.h, proto)?;
     ctx.check_stack(func_slot, 1 + max_stack.max(nargs))?;
-    for i in nargs..nparams {
+    // Every register starts nil: the collector scans whole frames, so no
+    // register may hold a stale reference from an earlier, deeper call.
+    for i in nargs..max_stack.max(nparams) {
         ctx.set(func_slot + (1 + i) * VALUE_SIZE, Value::Nil)?;
     }
     let ci = ctx.push_ci()?;
@@ -152,6 +165,7 @@ fn call_native(ctx: &mut Ctx, nf: Addr, func_slot: Addr, nargs: u64, nresults: u
     ctx.h.write_u64(ci + CI_TOP, func_slot + (1 + nargs) * VALUE_SIZE)?;
     ctx.h.write_u64(ci + CI_NRESULTS, nresults)?;
     ctx.h.write_u64(ci + CI_STATUS, 0)?;
+    ctx.h.write_u64(ci + CI_EXTRA_ARGS, nargs)?;
     let mut args = Vec::with_capacity(nargs as usize);
     for i in 0..nargs {
         args.push(ctx.get(func_slot + (1 + i) * VALUE_SIZE)?);
@@ -243,8 +257,10 @@ pub fn return_from_slots(ctx: &mut Ctx, ci: Addr, first: Addr, nres: u64) -> Lua
 }
 
 fn finish_return(ctx: &mut Ctx, ci: Addr, func_slot: Addr, n: u64, wanted: u64) -> LuaResult<()> {
-    ctx.h.write_u64(ctx.th + T_TOP, func_slot + n * VALUE_SIZE)?;
-    let _ = wanted;
+    // T_TOP marks results above the caller's registers; 0 when there are none,
+    // so the collector never scans stale slots.
+    let top = if wanted == MULTRET { func_slot + n * VALUE_SIZE } else { 0 };
+    ctx.h.write_u64(ctx.th + T_TOP, top)?;
     let prev = ctx.h.read_u64(ci + CI_PREV)?;
     ctx.h.write_u64(ctx.th + T_CI, prev)?;
     after_return(ctx, prev, func_slot, n)

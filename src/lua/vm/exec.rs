@@ -335,14 +335,14 @@ pub fn execute(ctx: &mut Ctx) -> LuaResult<Step> {
             }
         }
         OpCode::Call => {
-            let nargs = if b != 0 { u64::from(b) - 1 } else { (ctx.h.read_u64(ctx.th + T_TOP)? - ra) / VALUE_SIZE - 1 };
+            let nargs = if b != 0 { u64::from(b) - 1 } else { consume_top(ctx, ra)? - 1 };
             let nresults = if c != 0 { u64::from(c) - 1 } else { MULTRET };
             let r = precall(ctx, ra, nargs, nresults);
             with_varinfo(ctx, &f, call_error_only(r), Some(a), None)?;
         }
         OpCode::TailCall => op_tailcall(ctx, &f, a, b, c, k)?,
         OpCode::Return => {
-            let n = if b != 0 { u64::from(b) - 1 } else { (ctx.h.read_u64(ctx.th + T_TOP)? - ra) / VALUE_SIZE };
+            let n = if b != 0 { u64::from(b) - 1 } else { consume_top(ctx, ra)? };
             if k {
                 func::close_upvals(ctx.h, ctx.th, f.base)?;
             }
@@ -384,7 +384,7 @@ pub fn execute(ctx: &mut Ctx) -> LuaResult<Step> {
             }
         }
         OpCode::SetList => {
-            let n = if b != 0 { u64::from(b) } else { (ctx.h.read_u64(ctx.th + T_TOP)? - ra) / VALUE_SIZE - 1 };
+            let n = if b != 0 { u64::from(b) } else { consume_top(ctx, ra)? - 1 };
             let mut last = u64::from(c);
             if k {
                 last += u64::from(next_extra_arg(ctx, &f)?) * (u64::from(op::MAXARG_C) + 1);
@@ -415,6 +415,16 @@ pub fn execute(ctx: &mut Ctx) -> LuaResult<Step> {
         OpCode::ExtraArg => {}
     }
     Ok(Step::Continue)
+}
+
+/// Values from `ra` up to the multiple-results mark, which is then cleared.
+fn consume_top(ctx: &mut Ctx, ra: Addr) -> LuaResult<u64> {
+    let top = ctx.h.read_u64(ctx.th + T_TOP)?;
+    ctx.h.write_u64(ctx.th + T_TOP, 0)?;
+    if top < ra {
+        return Err(crate::heap::Fault::Invalid("multiple results below their register").into());
+    }
+    Ok((top - ra) / VALUE_SIZE)
 }
 
 /// The Ax of the EXTRAARG instruction after the current one.
@@ -596,7 +606,7 @@ fn concat_run(ctx: &mut Ctx, f: &Frame, first: Addr, mut total: u64) -> LuaResul
 
 fn op_tailcall(ctx: &mut Ctx, f: &Frame, a: u32, b: u32, c: u32, k: bool) -> LuaResult<()> {
     let ra = f.r(a);
-    let nargs = if b != 0 { u64::from(b) - 1 } else { (ctx.h.read_u64(ctx.th + T_TOP)? - ra) / VALUE_SIZE - 1 };
+    let nargs = if b != 0 { u64::from(b) - 1 } else { consume_top(ctx, ra)? - 1 };
     if k {
         func::close_upvals(ctx.h, ctx.th, f.base)?;
     }
@@ -669,6 +679,9 @@ fn op_varargprep(ctx: &mut Ctx, f: &Frame, nparams: u32) -> LuaResult<()> {
         let v = ctx.get(func_slot + i * VALUE_SIZE)?;
         ctx.set(new_func + i * VALUE_SIZE, v)?;
         ctx.set(func_slot + i * VALUE_SIZE, Value::Nil)?;
+    }
+    for i in nfix..max_stack {
+        ctx.set(new_func + (1 + i) * VALUE_SIZE, Value::Nil)?;
     }
     ctx.h.write_u64(f.ci + CI_FUNC, new_func)?;
     ctx.h.write_u64(f.ci + CI_TOP, new_func + (1 + max_stack) * VALUE_SIZE)?;

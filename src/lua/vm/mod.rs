@@ -61,6 +61,11 @@ pub fn step(h: &mut Heap) -> Result<Step, Fault> {
     if RunStatus::from_u64(h.read_u64(g + G_STATUS)?) != RunStatus::Running {
         return Ok(Step::Finished);
     }
+    // While a collection cycle runs, steps belong to the collector.
+    if super::gc::in_cycle(h, g)? || super::gc::maybe_start(h, g)? {
+        super::gc::step(h, g)?;
+        return Ok(Step::Continue);
+    }
     let th = h.read_u64(g + G_CURRENT_THREAD)?;
     let mut ctx = Ctx { h, g, th };
     match exec::execute(&mut ctx) {
