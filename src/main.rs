@@ -210,6 +210,10 @@ fn drive(vm: &mut LuaVm<FileStore>, options: &Options, heap_path: &Path) -> Resu
             })
             .map_err(|e| e.to_string())?;
         let _ = stdout.flush();
+        if outcome != RunOutcome::Paused {
+            // Record the end, so that `resume` knows the program finished.
+            vm.checkpoint().map_err(|e| e.to_string())?;
+        }
         match outcome {
             RunOutcome::Done => return Ok(Ended::Done),
             RunOutcome::Failed => {
