@@ -317,6 +317,13 @@ impl Heap {
         self.undo.len()
     }
 
+    /// Whether the current instruction freed pages. A batch of instructions
+    /// run as one step ends here: a run freed and reused within one step must
+    /// be zeroed in memory, and over a long batch that could exceed the frames.
+    pub fn freed_in_step(&self) -> bool {
+        !self.step_frees.is_empty()
+    }
+
     pub fn at_boundary(&self) -> bool {
         self.undo.is_empty() && self.step_frees.is_empty()
     }

@@ -34,6 +34,12 @@ pub struct LuaVm<S: Store> {
     heap: PagedHeap<S>,
 }
 
+/// The most instructions run as one heap step (see `vm::step_batch`).
+/// Batching amortises the per-step commit; after a fault the batch restarts
+/// at one instruction and doubles while steps run without faults, so a
+/// program that pages a lot does not re-execute long rolled-back batches.
+const MAX_BATCH: u64 = 64;
+
 /// Output waiting in the heap beyond this is handed to the host early.
 const OUTPUT_FLUSH: u64 = 16 * 1024;
 
@@ -99,19 +105,31 @@ impl<S: Store> LuaVm<S> {
     /// produced (only output of completed instructions is ever handed out).
     pub fn run(&mut self, fuel: u64, out: &mut dyn FnMut(&[u8])) -> Result<RunOutcome, HeapError> {
         let mut outcome = RunOutcome::Paused;
-        for i in 0..fuel {
-            match self.guarded_step()? {
-                Ok(Step::Continue) => {}
-                Ok(Step::Finished) => {
+        let mut executed = 0u64;
+        let mut flush_check = 0u64;
+        let mut batch = 1;
+        while executed < fuel {
+            let faults_before = self.heap.heap().counters.faults;
+            match self.guarded_step(batch.min(fuel - executed))? {
+                Ok((Step::Continue, n)) => executed += n,
+                Ok((Step::Finished, _)) => {
                     outcome = self.finished_outcome()?;
                     break;
+                }
+                // The whole batch was rolled back: find the failing
+                // instruction by running one at a time.
+                Err(HeapError::OutOfMemory) if batch > 1 => {
+                    batch = 1;
+                    continue;
                 }
                 Err(HeapError::OutOfMemory) => {
                     self.heap.access(raise_memory_error)?;
                 }
                 Err(e) => return Err(e),
             }
-            if i % 256 == 255 && self.heap.access(|h| output_len(h))? >= OUTPUT_FLUSH {
+            batch = if self.heap.heap().counters.faults == faults_before { (batch * 2).min(MAX_BATCH) } else { 1 };
+            flush_check += 1;
+            if flush_check % 16 == 0 && self.heap.access(|h| output_len(h))? >= OUTPUT_FLUSH {
                 self.drain_output(out)?;
             }
         }
@@ -125,9 +143,16 @@ impl<S: Store> LuaVm<S> {
     /// One instruction. A panic inside is a VM bug; it must not take the
     /// heap with it: the instruction is rolled back (the heap is exactly as
     /// before it) and reported as an error, and the last checkpoint is intact.
-    fn guarded_step(&mut self) -> Result<Result<Step, HeapError>, HeapError> {
+    fn guarded_step(&mut self, batch: u64) -> Result<Result<(Step, u64), HeapError>, HeapError> {
         let heap = &mut self.heap;
-        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| heap.access(vm::step))) {
+        let mut attempt = 0;
+        let mut run_batch = |h: &mut crate::heap::Heap| {
+            // After a fault, retry one instruction at a time: progress is then guaranteed.
+            let limit = if attempt == 0 { batch } else { 1 };
+            attempt += 1;
+            vm::step_batch(h, limit)
+        };
+        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| heap.access(&mut run_batch))) {
             Ok(result) => Ok(result),
             Err(panic) => {
                 let h = self.heap.heap();

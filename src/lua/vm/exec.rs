@@ -33,23 +33,46 @@ impl Frame {
     }
 }
 
-fn read_frame(ctx: &mut Ctx) -> LuaResult<Option<(Frame, u32)>> {
+/// What an instruction needs to know about the running frame, kept between
+/// the instructions of one heap step (a batch) while the frame stays the
+/// same. It only saves re-reading addresses that the heap also holds; it
+/// never outlives the step.
+#[derive(Clone, Copy)]
+pub struct FrameCache {
+    th: Addr,
+    ci: Addr,
+    closure: Addr,
+    proto: Addr,
+    base: Addr,
+    k: Addr,
+    code: Addr,
+}
+
+fn read_frame(ctx: &mut Ctx, cache: &mut Option<FrameCache>) -> LuaResult<Option<(Frame, u32)>> {
     let ci = ctx.ci()?;
-    let status = ctx.h.read_u64(ci + CI_STATUS)?;
-    if status & cs::LUA == 0 {
-        return Ok(None);
-    }
-    let func_slot = ctx.h.read_u64(ci + CI_FUNC)?;
-    let Value::LuaFn(closure) = ctx.get(func_slot)? else {
-        return Err(crate::heap::Fault::Invalid("Lua frame without a Lua function").into());
+    let fc = match *cache {
+        Some(c) if c.th == ctx.th && c.ci == ci => c,
+        _ => {
+            let status = ctx.h.read_u64(ci + CI_STATUS)?;
+            if status & cs::LUA == 0 {
+                return Ok(None);
+            }
+            let func_slot = ctx.h.read_u64(ci + CI_FUNC)?;
+            let Value::LuaFn(closure) = ctx.get(func_slot)? else {
+                return Err(crate::heap::Fault::Invalid("Lua frame without a Lua function").into());
+            };
+            let proto = ctx.h.read_u64(closure + CL_PROTO)?;
+            let code = ctx.h.read_u64(proto + P_CODE)?;
+            let k = ctx.h.read_u64(proto + P_K)?;
+            let c = FrameCache { th: ctx.th, ci, closure, proto, base: func_slot + VALUE_SIZE, k, code };
+            *cache = Some(c);
+            c
+        }
     };
-    let proto = ctx.h.read_u64(closure + CL_PROTO)?;
-    let code = ctx.h.read_u64(proto + P_CODE)?;
-    let k = ctx.h.read_u64(proto + P_K)?;
     let pc = ctx.h.read_u64(ci + CI_PC)?;
-    let ins = ctx.h.read_u32(code + pc * 4)?;
+    let ins = ctx.h.read_u32(fc.code + pc * 4)?;
     ctx.h.write_u64(ci + CI_PC, pc + 1)?;
-    Ok(Some((Frame { ci, closure, proto, base: func_slot + VALUE_SIZE, k, pc }, ins)))
+    Ok(Some((Frame { ci, closure: fc.closure, proto: fc.proto, base: fc.base, k: fc.k, pc }, ins)))
 }
 
 fn jump(ctx: &mut Ctx, f: &Frame, offset: i64) -> LuaResult<()> {
@@ -93,11 +116,18 @@ fn upvalue(ctx: &mut Ctx, f: &Frame, i: u32) -> LuaResult<Addr> {
 }
 
 /// Executes one instruction.
-pub fn execute(ctx: &mut Ctx) -> LuaResult<Step> {
-    let Some((f, ins)) = read_frame(ctx)? else {
+pub fn execute(ctx: &mut Ctx, cache: &mut Option<FrameCache>) -> LuaResult<Step> {
+    let Some((f, ins)) = read_frame(ctx, cache)? else {
         return Err(crate::heap::Fault::Invalid("no Lua frame to run").into());
     };
     let opcode = op::get_opcode(ins).map_err(|_| crate::heap::Fault::Invalid("bad opcode"))?;
+    // These may replace the frame in the same CallInfo block (or move its base).
+    if matches!(
+        opcode,
+        OpCode::Call | OpCode::TailCall | OpCode::Return | OpCode::Return0 | OpCode::Return1 | OpCode::TForCall | OpCode::VarargPrep
+    ) {
+        *cache = None;
+    }
     let a = op::arg_a(ins);
     let b = op::arg_b(ins);
     let c = op::arg_c(ins);

@@ -57,18 +57,18 @@ pub enum Step {
 /// error). The caller commits the heap step on `Ok` and rolls it back on
 /// `Err(Fault::Page)`.
 pub fn step(h: &mut Heap) -> Result<Step, Fault> {
-    let g = globals_block(h)?;
-    if RunStatus::from_u64(h.read_u64(g + G_STATUS)?) != RunStatus::Running {
-        return Ok(Step::Finished);
-    }
-    // While a collection cycle runs, steps belong to the collector.
-    if super::gc::in_cycle(h, g)? || super::gc::maybe_start(h, g)? {
-        super::gc::step(h, g)?;
-        return Ok(Step::Continue);
-    }
+    step_batch(h, 1).map(|(step, _)| step)
+}
+
+/// One instruction of the current thread, given the global block.
+fn instruction(h: &mut Heap, g: Addr, cache: &mut Option<exec::FrameCache>) -> Result<Step, Fault> {
     let th = h.read_u64(g + G_CURRENT_THREAD)?;
     let mut ctx = Ctx { h, g, th };
-    match exec::execute(&mut ctx) {
+    let result = exec::execute(&mut ctx, cache);
+    if result.is_err() {
+        *cache = None;
+    }
+    match result {
         Ok(step) => Ok(step),
         Err(Trap::Fault(f)) => Err(f),
         Err(Trap::Msg(msg)) => {
@@ -77,6 +77,36 @@ pub fn step(h: &mut Heap) -> Result<Step, Fault> {
         }
         Err(Trap::Error(value)) => call::throw(&mut ctx, value),
     }
+}
+
+/// Runs up to `max` instructions as ONE heap step: a page fault rolls all of
+/// them back (the driver then retries with `max` = 1, so every retry still
+/// makes progress). Batching amortises the per-step commit; it stops early
+/// when the program ends or a collection cycle is running (collector slices
+/// are not batched, so a step never needs more than a slice's pages).
+pub fn step_batch(h: &mut Heap, max: u64) -> Result<(Step, u64), Fault> {
+    let g = globals_block(h)?;
+    if RunStatus::from_u64(h.read_u64(g + G_STATUS)?) != RunStatus::Running {
+        return Ok((Step::Finished, 0));
+    }
+    // While a collection cycle runs, steps belong to the collector.
+    if super::gc::in_cycle(h, g)? || super::gc::maybe_start(h, g)? {
+        super::gc::step(h, g)?;
+        return Ok((Step::Continue, 1));
+    }
+    let mut cache = None;
+    let mut done = 0;
+    while done < max {
+        instruction(h, g, &mut cache)?;
+        done += 1;
+        if RunStatus::from_u64(h.read_u64(g + G_STATUS)?) != RunStatus::Running {
+            return Ok((Step::Finished, done));
+        }
+        if h.freed_in_step() {
+            break;
+        }
+    }
+    Ok((Step::Continue, done))
 }
 
 /// Reads the program's final status and, for an error, its value.
