@@ -44,6 +44,7 @@ pub fn u64_at(bytes: &[u8], at: usize) -> u64 {
     u64::from_le_bytes(bytes[at..at + 8].try_into().expect("8 bytes"))
 }
 
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FileHeader {
     pub meta: HeapMeta,
     pub compressed: bool,
@@ -51,7 +52,8 @@ pub struct FileHeader {
 }
 
 impl FileHeader {
-    /// The fixed part and the label (the caller appends the checksum).
+    /// The whole header: fixed part, label and header checksum. Call only on a
+    /// header that passed [`FileHeader::validate`].
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut b = vec![0u8; HEADER_FIXED];
         let m = &self.meta;
@@ -94,15 +96,22 @@ impl FileHeader {
             bytes_in_use: u64_at(fixed, F_BYTES_IN_USE),
             label,
         };
-        meta.validate()?;
-        let stored_pages = u64_at(fixed, F_STORED_PAGES);
-        if stored_pages > meta.page_count {
-            return Err(format!("{stored_pages} stored pages but only {} in the heap", meta.page_count));
+        let header = FileHeader { meta, compressed: flags & FLAG_LZ4 != 0, stored_pages: u64_at(fixed, F_STORED_PAGES) };
+        header.validate()?;
+        Ok(header)
+    }
+
+    /// The header rules a reader enforces; a writer checks them too, so that it
+    /// never produces a file the reader would refuse.
+    pub fn validate(&self) -> Result<(), String> {
+        self.meta.validate()?;
+        if self.stored_pages > self.meta.page_count {
+            return Err(format!("{} stored pages but only {} in the heap", self.stored_pages, self.meta.page_count));
         }
-        if meta.epoch == 0 {
+        if self.meta.epoch == 0 {
             return Err("epoch 0 is not a checkpoint".into());
         }
-        Ok(FileHeader { meta, compressed: flags & FLAG_LZ4 != 0, stored_pages })
+        Ok(())
     }
 }
 

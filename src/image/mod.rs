@@ -2,21 +2,39 @@
 //! move a running program between tabs and machines. The format is specified
 //! in docs/format.md; [`header`] mirrors it field by field.
 //!
-//! Both directions stream: export holds one page (and one compressed page) at
-//! a time, import one batch of pages. Import writes into a heap that stays
-//! invisible until the whole file, trailer and whole-file checksum included,
-//! has been verified, and deletes it on any error, so a bad file leaves nothing.
+//! The format is implemented once, without I/O, so that synchronous (CLI) and
+//! asynchronous (browser) callers share every byte and every check:
+//! - [`ImageEncoder`] turns a header and pages, given one at a time in
+//!   ascending order, into the file's bytes; it holds one compressed page.
+//! - [`ImageDecoder`] takes the file's bytes in chunks of any size, down to
+//!   one byte, and returns the header and each page as soon as they are
+//!   verified; it buffers at most the unit it is in the middle of (header,
+//!   one record, trailer) plus one decoded page. A page it returns is
+//!   verified on its own, but the file is only good once
+//!   [`ImageDecoder::finish`] succeeds: the caller must keep pages invisible
+//!   until then and drop them on any error.
+//!
+//! [`export`], [`import`] and [`read_file_header`] drive them from a store and
+//! `std::io`, streaming. Import writes into a heap that stays invisible until
+//! the whole file, trailer and whole-file checksum included, has been
+//! verified, and deletes it on any error, so a bad file leaves nothing.
 
+mod decoder;
+mod encoder;
 pub mod header;
+mod rules;
 
-use crate::store::{page_checksum, HeapMeta, PageNo, Store, StoreError};
-use header::*;
+pub use decoder::{Decoded, ImageDecoder};
+pub use encoder::{EncodeError, ImageEncoder};
+
+use crate::store::{HeapMeta, PageNo, Store, StoreError};
 use std::fmt;
 use std::io::{self, Read, Write};
-use xxhash_rust::xxh3::Xxh3;
 
-/// Pages written to the store per batch during import.
-const IMPORT_BATCH: usize = 32;
+/// Pages read from or written to the store per call.
+const STORE_BATCH: usize = 32;
+/// Bytes read from the input per call during import.
+const READ_CHUNK: usize = 64 * 1024;
 
 /// Why an import failed. Each names what the user can do about it.
 #[derive(Debug)]
@@ -42,7 +60,8 @@ impl fmt::Display for ImportError {
             ImportError::NotACheckpoint => write!(f, "not a vheap checkpoint file"),
             ImportError::UnsupportedVersion(v) => write!(
                 f,
-                "checkpoint file format version {v} is newer than this vheap reads (up to {FORMAT_VERSION}); upgrade vheap"
+                "checkpoint file format version {v} is newer than this vheap reads (up to {}); upgrade vheap",
+                header::FORMAT_VERSION
             ),
             ImportError::Truncated => write!(f, "the checkpoint file is truncated"),
             ImportError::Corrupt(what) => write!(f, "the checkpoint file is corrupt: {what}"),
@@ -78,6 +97,8 @@ impl From<io::Error> for ImportError {
 pub enum ExportError {
     Store(StoreError),
     Io(io::Error),
+    /// The store handed over pages the format cannot hold (a store bug).
+    Encode(EncodeError),
 }
 
 impl fmt::Display for ExportError {
@@ -85,6 +106,7 @@ impl fmt::Display for ExportError {
         match self {
             ExportError::Store(e) => e.fmt(f),
             ExportError::Io(e) => write!(f, "cannot write the checkpoint file: {e}"),
+            ExportError::Encode(e) => e.fmt(f),
         }
     }
 }
@@ -100,6 +122,12 @@ impl From<StoreError> for ExportError {
 impl From<io::Error> for ExportError {
     fn from(e: io::Error) -> Self {
         ExportError::Io(e)
+    }
+}
+
+impl From<EncodeError> for ExportError {
+    fn from(e: EncodeError) -> Self {
+        ExportError::Encode(e)
     }
 }
 
@@ -126,232 +154,152 @@ impl Default for ImportLimits {
     }
 }
 
-/// A writer that hashes everything it writes.
-struct HashingWriter<W> {
-    inner: W,
-    hash: Xxh3,
-    written: u64,
-}
-
-impl<W: Write> HashingWriter<W> {
-    fn put(&mut self, bytes: &[u8]) -> io::Result<()> {
-        self.hash.update(bytes);
-        self.written += bytes.len() as u64;
-        self.inner.write_all(bytes)
-    }
-}
-
-/// A reader that hashes everything it reads.
-struct HashingReader<R> {
-    inner: R,
-    hash: Xxh3,
-    read: u64,
-}
-
-impl<R: Read> HashingReader<R> {
-    fn take(&mut self, buf: &mut [u8]) -> io::Result<()> {
-        self.inner.read_exact(buf)?;
-        self.hash.update(buf);
-        self.read += buf.len() as u64;
-        Ok(())
-    }
-}
-
 /// Writes the last checkpoint of heap `name` to `out`. The heap must be open
 /// in `store` with no uncommitted changes (just opened, or just checkpointed);
 /// `meta` is its committed meta.
-pub fn export(store: &mut dyn Store, name: &str, meta: &HeapMeta, out: impl Write, compress: bool) -> Result<Transfer, ExportError> {
+pub fn export(store: &mut dyn Store, name: &str, meta: &HeapMeta, mut out: impl Write, compress: bool) -> Result<Transfer, ExportError> {
     let pages = store.committed_pages(name)?;
-    let mut w = HashingWriter { inner: out, hash: Xxh3::new(), written: 0 };
-    let header = FileHeader { meta: meta.clone(), compressed: compress, stored_pages: pages.len() as u64 };
-    w.put(&header.to_bytes())?;
-    let mut scratch = vec![0u8; lz4_flex::block::get_maximum_output_size(meta.page_size as usize)];
-    let mut written = 0u64;
+    let mut encoder = ImageEncoder::new(meta, pages.len() as u64, compress)?;
+    out.write_all(encoder.header())?;
+    let mut record = Vec::new();
+    // A committed page the store reports as never written reads as zeros.
+    let mut zeros = Vec::new();
     let mut result: Result<(), ExportError> = Ok(());
-    for batch in pages.chunks(IMPORT_BATCH) {
+    for batch in pages.chunks(STORE_BATCH) {
         store.read_pages(name, batch, &mut |page, bytes| {
             if result.is_err() {
                 return;
             }
-            let zeros;
             let bytes = match bytes {
                 Some(b) => b,
                 None => {
-                    zeros = vec![0u8; meta.page_size as usize];
+                    zeros.resize(meta.page_size as usize, 0);
                     &zeros
                 }
             };
-            result = write_record(&mut w, page, bytes, compress, &mut scratch).map_err(ExportError::from);
-            written += 1;
+            record.clear();
+            result = encoder.encode_page(page, bytes, &mut record).map_err(ExportError::from);
+            if result.is_ok() {
+                result = out.write_all(&record).map_err(ExportError::from);
+            }
         })?;
         std::mem::replace(&mut result, Ok(()))?;
     }
-    w.put(&TRAILER_MAGIC)?;
-    w.put(&written.to_le_bytes())?;
-    let sum = w.hash.digest();
-    w.inner.write_all(&sum.to_le_bytes())?;
-    w.inner.flush()?;
-    Ok(Transfer { pages: written, page_bytes: written * u64::from(meta.page_size), file_bytes: w.written + 8 })
-}
-
-fn write_record<W: Write>(w: &mut HashingWriter<W>, page: PageNo, bytes: &[u8], compress: bool, scratch: &mut [u8]) -> io::Result<()> {
-    let mut encoding = ENCODING_RAW;
-    let mut data = bytes;
-    if compress {
-        if let Ok(n) = lz4_flex::block::compress_into(bytes, scratch) {
-            if n < bytes.len() {
-                encoding = ENCODING_LZ4;
-                data = &scratch[..n];
-            }
-        }
-    }
-    let record = RecordHeader {
-        page,
-        encoding,
-        stored_len: u32::try_from(data.len()).expect("a page is at most 1 MiB"),
-        checksum: page_checksum(bytes),
-    };
-    w.put(&record.to_bytes())?;
-    w.put(data)
+    record.clear();
+    let transfer = encoder.finish(&mut record)?;
+    out.write_all(&record)?;
+    out.flush()?;
+    Ok(transfer)
 }
 
 /// Reads a checkpoint file from `input` into a new heap `name` in `store`.
 /// Nothing is visible in the store unless the whole file checks out.
-pub fn import(store: &mut dyn Store, name: &str, input: impl Read, limits: ImportLimits) -> Result<(HeapMeta, Transfer), ImportError> {
-    let mut r = HashingReader { inner: input, hash: Xxh3::new(), read: 0 };
-    let header = read_header(&mut r, limits)?;
-    store.create(name, &header.meta)?;
-    match import_pages(store, name, &mut r, &header) {
-        Ok(transfer) => Ok((header.meta, transfer)),
-        Err(e) => {
-            // Drop the invisible half heap; the original error is what matters.
-            let _ = store.delete(name);
-            let _ = store.close(name);
-            Err(e)
-        }
+pub fn import(store: &mut dyn Store, name: &str, mut input: impl Read, limits: ImportLimits) -> Result<(HeapMeta, Transfer), ImportError> {
+    let mut created = false;
+    let result = import_into(store, name, &mut input, limits, &mut created);
+    if result.is_err() && created {
+        // Drop the invisible half heap; the original error is what matters.
+        let _ = store.delete(name);
+        let _ = store.close(name);
     }
+    result
 }
 
-fn read_header<R: Read>(r: &mut HashingReader<R>, limits: ImportLimits) -> Result<FileHeader, ImportError> {
-    let mut fixed = [0u8; HEADER_FIXED];
-    // A file shorter than the magic is simply not a checkpoint.
-    if let Err(e) = r.take(&mut fixed[..8]) {
-        return Err(if e.kind() == io::ErrorKind::UnexpectedEof { ImportError::NotACheckpoint } else { e.into() });
-    }
-    if fixed[..8] != MAGIC {
-        return Err(ImportError::NotACheckpoint);
-    }
-    r.take(&mut fixed[8..])?;
-    let version = u32_at(&fixed, F_VERSION);
-    if version > FORMAT_VERSION {
-        return Err(ImportError::UnsupportedVersion(version));
-    }
-    if version == 0 {
-        return Err(ImportError::Corrupt("format version 0".into()));
-    }
-    let label_len = u32_at(&fixed, F_LABEL_LEN) as usize;
-    if label_len > crate::store::MAX_LABEL_LEN {
-        return Err(ImportError::Corrupt(format!("label of {label_len} bytes")));
-    }
-    let mut label = vec![0u8; label_len];
-    r.take(&mut label)?;
-    let expected = r.hash.digest();
-    let mut sum = [0u8; 8];
-    r.take(&mut sum)?;
-    if u64::from_le_bytes(sum) != expected {
-        return Err(ImportError::Corrupt("header checksum mismatch".into()));
-    }
-    let header = FileHeader::from_bytes(&fixed, label).map_err(ImportError::Corrupt)?;
-    let bytes = header.meta.page_count.saturating_mul(u64::from(header.meta.page_size));
-    if bytes > limits.max_heap_bytes {
-        return Err(ImportError::TooLarge { bytes, limit: limits.max_heap_bytes });
-    }
-    Ok(header)
-}
-
-fn import_pages<R: Read>(
+fn import_into(
     store: &mut dyn Store,
     name: &str,
-    r: &mut HashingReader<R>,
-    header: &FileHeader,
-) -> Result<Transfer, ImportError> {
-    let page_size = header.meta.page_size as usize;
-    let mut stored = vec![0u8; lz4_flex::block::get_maximum_output_size(page_size)];
-    let mut batch: Vec<(PageNo, Vec<u8>)> = Vec::with_capacity(IMPORT_BATCH);
-    let mut previous: Option<PageNo> = None;
-    for _ in 0..header.stored_pages {
-        let mut rec = [0u8; RECORD_HEADER];
-        r.take(&mut rec)?;
-        let record = RecordHeader::from_bytes(&rec);
-        if record.page >= header.meta.page_count || previous.is_some_and(|p| record.page <= p) {
-            return Err(ImportError::Corrupt(format!("page {} is out of order or out of range", record.page)));
+    input: &mut dyn Read,
+    limits: ImportLimits,
+    created: &mut bool,
+) -> Result<(HeapMeta, Transfer), ImportError> {
+    let mut decoder = ImageDecoder::new(limits);
+    let mut meta = None;
+    let mut batch = PageBatch::default();
+    let mut chunk = vec![0u8; READ_CHUNK];
+    loop {
+        let n = read_some(input, &mut chunk)?;
+        if n == 0 {
+            break;
         }
-        previous = Some(record.page);
-        let len = record.stored_len as usize;
-        if len > stored.len() || (record.encoding == ENCODING_RAW && len != page_size) {
-            return Err(ImportError::Corrupt(format!("page {} has a bad length {len}", record.page)));
-        }
-        r.take(&mut stored[..len])?;
-        let mut page = vec![0u8; page_size];
-        match record.encoding {
-            ENCODING_RAW => page.copy_from_slice(&stored[..len]),
-            ENCODING_LZ4 => match lz4_flex::block::decompress_into(&stored[..len], &mut page) {
-                Ok(n) if n == page_size => {}
-                _ => return Err(ImportError::Corrupt(format!("page {} does not decompress", record.page))),
-            },
-            other => return Err(ImportError::Corrupt(format!("page {} has unknown encoding {other}", record.page))),
-        }
-        if page_checksum(&page) != record.checksum {
-            return Err(ImportError::Corrupt(format!("page {} fails its checksum", record.page)));
-        }
-        if record.page == 0 && page[..8] != crate::heap::alloc::HEADER_MAGIC.to_le_bytes() {
-            return Err(ImportError::Corrupt("page 0 is not a heap header".into()));
-        }
-        batch.push((record.page, page));
-        if batch.len() == IMPORT_BATCH {
-            flush(store, name, &mut batch)?;
+        let mut rest = &chunk[..n];
+        while let Some(item) = decoder.decode(&mut rest)? {
+            match item {
+                Decoded::Header(header) => {
+                    store.create(name, &header.meta)?;
+                    *created = true;
+                    meta = Some(header.meta.clone());
+                }
+                Decoded::Page(page, bytes) => {
+                    batch.push(page, bytes);
+                    if batch.pages.len() == STORE_BATCH {
+                        batch.flush(store, name)?;
+                    }
+                }
+            }
         }
     }
-    flush(store, name, &mut batch)?;
-    if header.stored_pages == 0 || previous.is_none() {
-        return Err(ImportError::Corrupt("the file holds no header page".into()));
-    }
-    let mut trailer = [0u8; 16];
-    r.take(&mut trailer)?;
-    if trailer[..8] != TRAILER_MAGIC || u64::from_le_bytes(trailer[8..].try_into().expect("8 bytes")) != header.stored_pages {
-        return Err(ImportError::Corrupt("bad trailer".into()));
-    }
-    let expected = r.hash.digest();
-    let mut sum = [0u8; 8];
-    r.inner.read_exact(&mut sum)?;
-    if u64::from_le_bytes(sum) != expected {
-        return Err(ImportError::Corrupt("whole-file checksum mismatch".into()));
-    }
-    let mut extra = [0u8; 1];
-    if r.inner.read(&mut extra)? != 0 {
-        return Err(ImportError::Corrupt("data after the end of the checkpoint".into()));
-    }
-    store.commit(name, &header.meta)?;
-    Ok(Transfer {
-        pages: header.stored_pages,
-        page_bytes: header.stored_pages * page_size as u64,
-        file_bytes: r.read + 8,
-    })
+    let transfer = decoder.finish()?;
+    batch.flush(store, name)?;
+    // finish() succeeded, so the header was decoded.
+    let meta = meta.ok_or(ImportError::Truncated)?;
+    store.commit(name, &meta)?;
+    Ok((meta, transfer))
 }
 
-fn flush(store: &mut dyn Store, name: &str, batch: &mut Vec<(PageNo, Vec<u8>)>) -> Result<(), StoreError> {
-    if batch.is_empty() {
-        return Ok(());
+/// Verified pages waiting to be written to the store in one call.
+#[derive(Default)]
+struct PageBatch {
+    pages: Vec<PageNo>,
+    /// The pages' bytes, back to back: all pages of a heap have one size.
+    bytes: Vec<u8>,
+}
+
+impl PageBatch {
+    fn push(&mut self, page: PageNo, bytes: &[u8]) {
+        self.pages.push(page);
+        self.bytes.extend_from_slice(bytes);
     }
-    let pages: Vec<(PageNo, &[u8])> = batch.iter().map(|(p, b)| (*p, b.as_slice())).collect();
-    store.write_pages(name, &pages)?;
-    batch.clear();
-    Ok(())
+
+    fn flush(&mut self, store: &mut dyn Store, name: &str) -> Result<(), StoreError> {
+        if self.pages.is_empty() {
+            return Ok(());
+        }
+        let page_size = self.bytes.len() / self.pages.len();
+        let batch: Vec<(PageNo, &[u8])> = self.pages.iter().copied().zip(self.bytes.chunks(page_size)).collect();
+        store.write_pages(name, &batch)?;
+        self.pages.clear();
+        self.bytes.clear();
+        Ok(())
+    }
 }
 
 /// Reads only the header of a checkpoint file (for `vheap stat FILE`).
-pub fn read_file_header(input: impl Read) -> Result<(HeapMeta, u64), ImportError> {
-    let mut r = HashingReader { inner: input, hash: Xxh3::new(), read: 0 };
-    let header = read_header(&mut r, ImportLimits { max_heap_bytes: u64::MAX })?;
-    Ok((header.meta, header.stored_pages))
+pub fn read_file_header(mut input: impl Read) -> Result<(HeapMeta, u64), ImportError> {
+    let mut decoder = ImageDecoder::new(ImportLimits { max_heap_bytes: u64::MAX });
+    // A header is at most 72 + 1024 + 8 bytes: two reads at most, and no page data.
+    let mut chunk = [0u8; 1024];
+    loop {
+        let n = read_some(&mut input, &mut chunk)?;
+        if n == 0 {
+            // The file ended inside its header; finish() says how.
+            decoder.finish()?;
+            return Err(ImportError::Truncated);
+        }
+        let mut rest = &chunk[..n];
+        while let Some(item) = decoder.decode(&mut rest)? {
+            if let Decoded::Header(header) = item {
+                return Ok((header.meta.clone(), header.stored_pages));
+            }
+        }
+    }
+}
+
+/// One `read`, retried when a signal interrupts it (as `read_exact` does).
+fn read_some(input: &mut dyn Read, buf: &mut [u8]) -> io::Result<usize> {
+    loop {
+        match input.read(buf) {
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            result => return result,
+        }
+    }
 }
