@@ -6,7 +6,6 @@
 //! - [`image`]: checkpoint files that move a heap between machines.
 
 pub mod heap;
-#[cfg(not(target_arch = "wasm32"))]
 pub mod image;
 pub mod lua;
 pub mod store;
