@@ -5,9 +5,9 @@ mod common;
 
 use common::{verify, Model, Rng};
 use vheap::heap::{HeapConfig, PagedHeap};
-use vheap::image::{self, header, ImportError, ImportLimits};
+use vheap::image::{self, header, Decoded, ImageDecoder, ImageEncoder, ImportError, ImportLimits, Transfer};
 use vheap::store::file::FileStore;
-use vheap::store::{MemStore, Store};
+use vheap::store::{HeapMeta, MemStore, Store};
 
 const PAGE: u32 = 4096;
 const MEMORY: usize = 16 * PAGE as usize;
@@ -97,13 +97,56 @@ fn a_file_store_import_reopens_and_continues() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
-/// Imports `file` into a fresh store and returns the error; checks nothing was left.
+/// Imports `file` into a fresh store and returns the error; checks nothing was
+/// left, and that the decoder fed the file in chunks of 1, 7 and 4096 bytes
+/// fails with exactly the same error.
 fn reject(file: &[u8], limits: ImportLimits) -> ImportError {
     let mut store = MemStore::new();
     let err = image::import(&mut store, "bad", file, limits).expect_err("a bad file must be rejected");
     assert!(store.list().unwrap().is_empty(), "a rejected import left a heap behind");
     assert!(store.open("bad").is_err());
+    for chunk in [1, 7, 4096] {
+        let chunked = decode_in_chunks(file, limits, &mut || chunk).expect_err("the decoder must reject it too");
+        assert_eq!(format!("{chunked:?}"), format!("{err:?}"), "chunks of {chunk} bytes");
+    }
     err
+}
+
+#[derive(Debug)]
+struct DecodedFile {
+    header: header::FileHeader,
+    pages: Vec<(u64, Vec<u8>)>,
+    transfer: Transfer,
+}
+
+/// Runs the decoder over `file`, pushing chunks of the sizes `next_size`
+/// gives, as an asynchronous reader would; checks the header comes once, first.
+fn decode_in_chunks(file: &[u8], limits: ImportLimits, next_size: &mut dyn FnMut() -> usize) -> Result<DecodedFile, ImportError> {
+    let mut decoder = ImageDecoder::new(limits);
+    let mut header = None;
+    let mut pages = Vec::new();
+    let mut at = 0;
+    while at < file.len() {
+        let end = file.len().min(at + next_size().max(1));
+        let mut rest = &file[at..end];
+        while let Some(item) = decoder.decode(&mut rest)? {
+            match item {
+                Decoded::Header(h) => {
+                    assert!(header.is_none() && pages.is_empty(), "the header comes once, before any page");
+                    header = Some(h.clone());
+                }
+                Decoded::Page(page, bytes) => {
+                    assert!(header.is_some(), "a page before the header");
+                    pages.push((page, bytes.to_vec()));
+                }
+            }
+        }
+        assert!(rest.is_empty(), "decode() returned None with input left");
+        at = end;
+    }
+    let transfer = decoder.finish()?;
+    assert_eq!(decoder.header(), header.as_ref());
+    Ok(DecodedFile { header: header.expect("finish() succeeded without a header"), pages, transfer })
 }
 
 /// Recomputes the header checksum after editing header fields.
@@ -176,4 +219,180 @@ fn importing_over_an_existing_heap_is_refused_and_harmless() {
     assert!(err.to_string().contains("already exists"), "{err}");
     let mut heap = PagedHeap::open(src, "src", MEMORY).unwrap();
     verify(&mut heap, &model, "original after refused import");
+}
+
+/// A heap header page as the allocator writes it: the format only looks at the magic.
+fn header_page(size: usize, rng: &mut Rng) -> Vec<u8> {
+    let mut page = rng.bytes(size);
+    page[..8].copy_from_slice(b"VHEAPHDR");
+    page
+}
+
+fn test_meta(page_count: u64) -> HeapMeta {
+    HeapMeta {
+        page_size: PAGE,
+        page_count,
+        max_pages: 1000,
+        epoch: 3,
+        root: 77,
+        bytes_in_use: 12345,
+        label: "round trip".into(),
+    }
+}
+
+#[test]
+fn encoder_bytes_decode_to_the_same_pages_in_any_chunking() {
+    let mut rng = Rng::new(5);
+    for compress in [false, true] {
+        let meta = test_meta(400);
+        // Page 0, then a random ascending subset: zeros, patterns and noise.
+        let mut pages = vec![(0u64, header_page(PAGE as usize, &mut rng))];
+        for page in 1..meta.page_count {
+            if rng.below(3) == 0 {
+                let bytes = match rng.below(3) {
+                    0 => vec![0u8; PAGE as usize],
+                    1 => (0..PAGE as usize).map(|i| (i / 100) as u8).collect(),
+                    _ => rng.bytes(PAGE as usize),
+                };
+                pages.push((page, bytes));
+            }
+        }
+        let mut encoder = ImageEncoder::new(&meta, pages.len() as u64, compress).unwrap();
+        let mut file = encoder.header().to_vec();
+        for (page, bytes) in &pages {
+            encoder.encode_page(*page, bytes, &mut file).unwrap();
+        }
+        let written = encoder.finish(&mut file).unwrap();
+        assert_eq!(written, Transfer { pages: pages.len() as u64, page_bytes: pages.len() as u64 * 4096, file_bytes: file.len() as u64 });
+
+        for round in 0..20 {
+            // Mostly small chunks (every boundary gets split somewhere), some large.
+            let mut sizes = || if rng.below(4) == 0 { rng.below(20_000) as usize } else { 1 + rng.below(40) as usize };
+            let decoded = decode_in_chunks(&file, ImportLimits::default(), &mut sizes).unwrap();
+            assert_eq!(decoded.header, header::FileHeader { meta: meta.clone(), compressed: compress, stored_pages: pages.len() as u64 });
+            assert!(decoded.pages == pages, "round {round}: pages differ");
+            assert_eq!(decoded.transfer, written);
+        }
+
+        // feed(), the callback form, gives the same pages from one-byte pushes.
+        let mut decoder = ImageDecoder::new(ImportLimits::default());
+        let mut fed = Vec::new();
+        for byte in file.chunks(1) {
+            decoder
+                .feed(byte, &mut |page, bytes| -> Result<(), ImportError> {
+                    fed.push((page, bytes.to_vec()));
+                    Ok(())
+                })
+                .unwrap();
+        }
+        assert_eq!(decoder.finish().unwrap(), written);
+        assert!(fed == pages);
+        assert_eq!(decoder.header().unwrap().meta, meta);
+
+        // The whole-file importer reads the encoder's bytes into the same pages.
+        let mut store = MemStore::new();
+        let (imported, transfer) = image::import(&mut store, "rt", &file[..], ImportLimits::default()).unwrap();
+        assert_eq!((imported, transfer), (meta.clone(), written));
+        store.open("rt").unwrap();
+        assert!(all_pages(&mut store, "rt") == pages);
+    }
+}
+
+#[test]
+fn export_is_the_encoder_over_the_store() {
+    let (mut src, _) = sample_heap();
+    let meta = src.open("src").unwrap();
+    let pages = all_pages(&mut src, "src");
+    let file = export_bytes(&mut src, "src", true);
+    let mut encoder = ImageEncoder::new(&meta, pages.len() as u64, true).unwrap();
+    let mut direct = encoder.header().to_vec();
+    for (page, bytes) in &pages {
+        encoder.encode_page(*page, bytes, &mut direct).unwrap();
+    }
+    encoder.finish(&mut direct).unwrap();
+    assert!(direct == file, "export and the encoder disagree");
+    let mut rng = Rng::new(8);
+    let decoded = decode_in_chunks(&file, ImportLimits::default(), &mut || 1 + rng.below(5000) as usize).unwrap();
+    assert!(decoded.pages == pages);
+}
+
+#[test]
+fn the_encoder_refuses_what_a_reader_would_reject() {
+    let mut rng = Rng::new(6);
+    let meta = test_meta(10);
+    let zero = header_page(PAGE as usize, &mut rng);
+    let page = vec![1u8; PAGE as usize];
+    let refuse = |result: Result<(), image::EncodeError>, says: &str| {
+        let err = result.expect_err(says).to_string();
+        assert!(err.contains(says), "{err}");
+    };
+    let started = |stored| {
+        let mut e = ImageEncoder::new(&meta, stored, false).unwrap();
+        e.encode_page(0, &zero, &mut Vec::new()).unwrap();
+        e
+    };
+
+    let mut e = started(3);
+    e.encode_page(5, &page, &mut Vec::new()).unwrap();
+    refuse(e.encode_page(4, &page, &mut Vec::new()), "page 4 is out of order");
+    refuse(e.encode_page(5, &page, &mut Vec::new()), "page 5 is out of order");
+    refuse(e.encode_page(10, &page, &mut Vec::new()), "page 10 is out of order or out of range");
+    refuse(e.encode_page(6, &page[1..], &mut Vec::new()), "page 6 has 4095 bytes");
+    e.encode_page(9, &page, &mut Vec::new()).unwrap();
+    refuse(e.encode_page(10, &page, &mut Vec::new()), "one more than the 3 promised");
+    e.finish(&mut Vec::new()).unwrap();
+
+    // Too few pages: no trailer, so no file a reader would take for whole.
+    let mut out = Vec::new();
+    let err = started(2).finish(&mut out).expect_err("one page short");
+    assert!(err.to_string().contains("1 pages encoded but 2 promised"), "{err}");
+    assert!(out.is_empty());
+
+    let mut e = ImageEncoder::new(&meta, 1, false).unwrap();
+    refuse(e.encode_page(0, &page, &mut Vec::new()), "page 0 is not a heap header");
+    for (stored, meta, says) in [
+        (0, test_meta(10), "no header page"),
+        (11, test_meta(10), "11 stored pages but only 10"),
+        (1, HeapMeta { epoch: 0, ..test_meta(10) }, "epoch 0"),
+        (1, HeapMeta { page_size: 5000, ..test_meta(10) }, "page size 5000"),
+    ] {
+        refuse(ImageEncoder::new(&meta, stored, true).map(|_| ()), says);
+    }
+}
+
+#[test]
+fn a_rejected_file_stays_rejected() {
+    let (mut src, _) = sample_heap();
+    let mut bad = export_bytes(&mut src, "src", true);
+    let last = bad.len() - 1;
+    bad[last] ^= 1;
+    let mut decoder = ImageDecoder::new(ImportLimits::default());
+    let err = decoder.feed(&bad, &mut |_, _| Ok::<(), ImportError>(())).expect_err("bad checksum");
+    assert!(err.to_string().contains("whole-file checksum"), "{err}");
+    // Pushing more, or declaring the end, repeats the verdict instead of resuming.
+    let again = decoder.feed(b"more", &mut |_, _| Ok::<(), ImportError>(())).unwrap_err();
+    assert_eq!(format!("{again:?}"), format!("{err:?}"));
+    assert_eq!(format!("{:?}", decoder.finish().unwrap_err()), format!("{err:?}"));
+}
+
+#[test]
+fn reading_the_header_reads_no_further() {
+    struct Counting<'a>(&'a [u8], usize);
+    impl std::io::Read for Counting<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let n = std::io::Read::read(&mut self.0, buf)?;
+            self.1 += n;
+            Ok(n)
+        }
+    }
+    let (mut src, _) = sample_heap();
+    let file = export_bytes(&mut src, "src", true);
+    let meta = src.open("src").unwrap();
+    let mut input = Counting(&file, 0);
+    let (read, stored) = image::read_file_header(&mut input).unwrap();
+    assert_eq!((read, stored), (meta, src.committed_pages("src").unwrap().len() as u64));
+    assert!(input.1 <= 2048, "read {} bytes of a {}-byte file for its header", input.1, file.len());
+    let header_len = header::HEADER_FIXED + "sample.lua".len() + 8;
+    assert!(matches!(image::read_file_header(&file[..header_len - 1]), Err(ImportError::Truncated)));
+    assert!(matches!(image::read_file_header(&file[..5]), Err(ImportError::NotACheckpoint)));
 }
