@@ -88,8 +88,11 @@ impl<S: Store> LuaVm<S> {
             let f = lib::base::make_main_closure(&mut ctx, &proto, Value::Table(globals))?;
             let stack = ctx.h.read_u64(th + T_STACK)?;
             let slot = stack + crate::lua::value::VALUE_SIZE;
-            ctx.set(slot, f)?;
-            match call::precall(&mut ctx, slot, 0, MULTRET) {
+            // main(f): runs the chunk protected, as lua.c does.
+            let main = crate::lua::func::new_native(ctx.h, g, lib::native_id("-", "main"), &[])?;
+            ctx.set(slot, Value::NativeFn(main))?;
+            ctx.set(slot + crate::lua::value::VALUE_SIZE, f)?;
+            match call::precall(&mut ctx, slot, 1, MULTRET) {
                 Ok(()) => {}
                 Err(vm::Trap::Fault(f)) => return Err(f),
                 Err(_) => return Err(Fault::Invalid("the main chunk could not be called")),

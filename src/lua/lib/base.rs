@@ -160,10 +160,13 @@ pub fn assert(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
     if v.truthy() {
         return ret(args.to_vec());
     }
-    if args.len() >= 2 {
-        return Err(Trap::Error(args[1]));
+    // As `error(message)`: a string message gets the caller's position.
+    let msg = if args.len() >= 2 { args[1] } else { ctx.new_str(b"assertion failed!")? };
+    if let Value::Str(s) = msg {
+        let mut text = where_(ctx, 1)?;
+        text.extend(string::bytes(ctx.h, s)?);
+        return Err(Trap::Error(ctx.new_str(&text)?));
     }
-    let msg = ctx.new_str(b"assertion failed!")?;
     Err(Trap::Error(msg))
 }
 
@@ -439,4 +442,54 @@ pub fn collectgarbage(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> 
 
 pub fn unsupported(_ctx: &mut Ctx, _args: &[Value]) -> LuaResult<NativeResult> {
     Err(Trap::Msg("this function is not available in vheap".into()))
+}
+
+/// Runs the main chunk (argument 1) the way the stand-alone interpreter
+/// does: protected, so that `<close>` variables are closed on an error, and
+/// an uncaught error becomes the message the reference prints (a string, a
+/// number's text, `__tostring` of the value, or "(error object is a X value)").
+pub fn main(_ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
+    Ok(NativeResult::Call { func: arg(args, 1), args: vec![], k: 0, protected: true })
+}
+
+pub fn main_k(ctx: &mut Ctx, k: u64, input: ContinuationInput, args: &[Value]) -> LuaResult<NativeResult> {
+    let error = match (k, input) {
+        (0, Ok(_)) => return ret(vec![]),
+        (0, Err(e)) => e,
+        // k = 1: what `__tostring` made of the error value.
+        (_, Ok(results)) => match results.first() {
+            Some(v @ Value::Str(_)) => *v,
+            _ => {
+                let saved = arg(args, 2);
+                let text = format!("(error object is a {} value)", saved.type_name());
+                ctx.new_str(text.as_bytes())?
+            }
+        },
+        (_, Err(e)) => e,
+    };
+    let message = match error {
+        Value::Str(_) => error,
+        Value::Int(_) | Value::Float(_) => {
+            let text = meta::basic_tostring(ctx, error)?;
+            ctx.new_str(&text)?
+        }
+        _ if k == 0 => {
+            let tm = meta::get_tm(ctx, error, "__tostring")?;
+            if !tm.is_nil() {
+                // Keep the error value for the message if __tostring fails to give a string.
+                ctx.keep_in_frame(error)?;
+                let ci = ctx.ci()?;
+                let n = ctx.h.read_u64(ci + CI_EXTRA_ARGS)?;
+                ctx.h.write_u64(ci + CI_EXTRA_ARGS, n + 1)?;
+                return Ok(NativeResult::Call { func: tm, args: vec![error], k: 1, protected: true });
+            }
+            let text = format!("(error object is a {} value)", error.type_name());
+            ctx.new_str(text.as_bytes())?
+        }
+        _ => {
+            let text = format!("(error object is a {} value)", error.type_name());
+            ctx.new_str(text.as_bytes())?
+        }
+    };
+    Err(Trap::Error(message))
 }

@@ -125,6 +125,15 @@ natives![
     ("os", "exit", oslib::exit, None),
     ("", "dofile", base::unsupported, None),
     ("io", "read", oslib::io_read, None),
+    ("-", "__add", strlib::arith_add, None),
+    ("-", "__sub", strlib::arith_sub, None),
+    ("-", "__mul", strlib::arith_mul, None),
+    ("-", "__mod", strlib::arith_mod, None),
+    ("-", "__pow", strlib::arith_pow, None),
+    ("-", "__div", strlib::arith_div, None),
+    ("-", "__idiv", strlib::arith_idiv, None),
+    ("-", "__unm", strlib::arith_unm, None),
+    ("-", "main", base::main, Some(base::main_k)),
 ];
 
 pub fn native_def(id: u64) -> Option<&'static NativeDef> {
@@ -173,9 +182,17 @@ pub fn open_libs(ctx: &mut Ctx, globals: Addr) -> Result<(), Fault> {
     }
     // Strings index the string library.
     if let Some(&(_, strings)) = libs.iter().find(|(n, _)| *n == "string") {
-        let mt = table::new_table(ctx.h, ctx.g, 0, 4)?;
+        let mt = table::new_table(ctx.h, ctx.g, 0, 16)?;
         let key = Value::Str(new_string(ctx.h, ctx.g, b"__index")?);
         table::set(ctx.h, mt, key, Value::Table(strings))?.ok();
+        // String arithmetic ("10" + 1) goes through these, as in Lua 5.4.
+        for (id, def) in NATIVES.iter().enumerate() {
+            if def.lib == "-" && def.name.starts_with("__") {
+                let f = super::func::new_native(ctx.h, ctx.g, id as u64, &[])?;
+                let key = Value::Str(new_string(ctx.h, ctx.g, def.name.as_bytes())?);
+                table::set(ctx.h, mt, key, Value::NativeFn(f))?.ok();
+            }
+        }
         ctx.h.write_u64(ctx.g + super::state::G_STRING_META, mt)?;
     }
     Ok(())

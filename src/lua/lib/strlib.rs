@@ -513,3 +513,38 @@ pub fn utf8_codepoint(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> 
     let _ = num::fmt_int;
     ret(out)
 }
+
+// ----- arithmetic metamethods of strings ("10" + 1) ---------------------------
+
+fn string_arith(ctx: &mut Ctx, args: &[Value], op: crate::lua::vm::arith::ArithOp) -> LuaResult<NativeResult> {
+    let (a, b) = (arg(args, 1), arg(args, 2));
+    match meta::string_arith(ctx, op, a, b)? {
+        Ok(v) => ret1(v),
+        Err(tm) => Ok(NativeResult::TailCall { func: tm, args: vec![a, b] }),
+    }
+}
+
+pub fn arith_add(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
+    string_arith(ctx, args, crate::lua::vm::arith::ArithOp::Add)
+}
+pub fn arith_sub(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
+    string_arith(ctx, args, crate::lua::vm::arith::ArithOp::Sub)
+}
+pub fn arith_mul(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
+    string_arith(ctx, args, crate::lua::vm::arith::ArithOp::Mul)
+}
+pub fn arith_mod(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
+    string_arith(ctx, args, crate::lua::vm::arith::ArithOp::Mod)
+}
+pub fn arith_pow(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
+    string_arith(ctx, args, crate::lua::vm::arith::ArithOp::Pow)
+}
+pub fn arith_div(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
+    string_arith(ctx, args, crate::lua::vm::arith::ArithOp::Div)
+}
+pub fn arith_idiv(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
+    string_arith(ctx, args, crate::lua::vm::arith::ArithOp::IDiv)
+}
+pub fn arith_unm(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
+    string_arith(ctx, args, crate::lua::vm::arith::ArithOp::Unm)
+}

@@ -112,7 +112,7 @@ pub fn arith_numbers(op: ArithOp, a: Value, b: Value) -> LuaResult<Option<Value>
         (ArithOp::Unm, Number::Int(i), _) => Value::Int(i.wrapping_neg()),
         (ArithOp::IDiv, Number::Int(i), Number::Int(j)) => {
             if j == 0 {
-                return Err(Trap::Msg("attempt to perform 'n//0'".into()));
+                return Err(Trap::Msg("attempt to divide by zero".into()));
             }
             Value::Int(num::int_floor_div(i, j))
         }

@@ -172,20 +172,62 @@ fn call_native(ctx: &mut Ctx, nf: Addr, func_slot: Addr, nargs: u64, nresults: u
     }
     let id = ctx.h.read_u64(nf + NF_ID)?;
     let def = native_def(id).ok_or(Fault::Invalid("unknown native function id"))?;
-    let result = (def.f)(ctx, &args).map_err(|e| qualify_arg_error(e, def))?;
+    let result = match (def.f)(ctx, &args) {
+        Ok(r) => r,
+        Err(e) => return Err(name_arg_error(ctx, ci, def, e)?),
+    };
     handle_native_result(ctx, ci, result)
 }
 
-/// Lua names library functions in argument errors as "lib.name".
-fn qualify_arg_error(e: Trap, def: &crate::lua::lib::NativeDef) -> Trap {
-    match e {
-        Trap::Msg(m) if m.starts_with("bad argument #") && !def.lib.is_empty() && def.lib != "-" => {
-            let short = format!(" to '{}' (", def.name);
-            let long = format!(" to '{}.{}' (", def.lib, def.name);
-            Trap::Msg(m.replacen(&short, &long, 1))
+/// Names the function in a native's "bad argument #n to 'f' (...)" error
+/// the way luaL_argerror does: by how its Lua caller called it ("insert"
+/// for `table.insert(...)`, "rep" for `s:rep(...)`, where `self` is not
+/// counted), or by its library name ("table.insert") when the caller is
+/// not Lua code (pcall(f, ...), metamethods of natives...).
+fn name_arg_error(ctx: &mut Ctx, ci: Addr, def: &crate::lua::lib::NativeDef, e: Trap) -> LuaResult<Trap> {
+    let Trap::Msg(m) = &e else { return Ok(e) };
+    let Some(rest) = m.strip_prefix("bad argument #") else { return Ok(e) };
+    let Some((num, rest)) = rest.split_once(" to '") else { return Ok(e) };
+    let Some((_, detail)) = rest.split_once("' (") else { return Ok(e) };
+    let Ok(mut n) = num.parse::<i64>() else { return Ok(e) };
+    let name = match call_site_name(ctx, ci)? {
+        Some((kind, name)) => {
+            if kind == "method" {
+                n -= 1;
+                if n == 0 {
+                    return Ok(Trap::Msg(format!("calling '{name}' on bad self ({detail}")));
+                }
+            }
+            name
         }
-        other => other,
+        None => global_name(def),
+    };
+    Ok(Trap::Msg(format!("bad argument #{n} to '{name}' ({detail}")))
+}
+
+/// The library name of a native, as `pushglobalfuncname` finds it.
+pub fn global_name(def: &crate::lua::lib::NativeDef) -> String {
+    match def.lib {
+        "" => def.name.to_string(),
+        "-" => "?".to_string(),
+        lib => format!("{lib}.{}", def.name),
     }
+}
+
+/// How the Lua caller of frame `ci` named the function it called (kind and
+/// name, as in "method 'rep'"), if the caller is a Lua function.
+pub fn call_site_name(ctx: &mut Ctx, ci: Addr) -> Result<Option<(&'static str, String)>, Fault> {
+    if ctx.h.read_u64(ci + CI_STATUS)? & cs::TAIL != 0 {
+        return Ok(None);
+    }
+    let caller = ctx.h.read_u64(ci + CI_PREV)?;
+    if caller == 0 || ctx.h.read_u64(caller + CI_STATUS)? & cs::LUA == 0 {
+        return Ok(None);
+    }
+    let (proto, pc) = frame_proto_pc(ctx, caller)?;
+    let p = func::load_debug_proto(ctx.h, proto)?;
+    let described = crate::lua::compiler::describe_call(&p, pc.saturating_sub(1) as usize);
+    Ok(described.map(|(kind, name)| (kind, String::from_utf8_lossy(&name).into_owned())))
 }
 
 /// Carries out what a native asked for.
@@ -314,7 +356,10 @@ pub fn continue_native(ctx: &mut Ctx, ci: Addr, input: ContinuationInput) -> Lua
     let def = native_def(id).ok_or(Fault::Invalid("unknown native function id"))?;
     let cont = def.k.ok_or(Fault::Invalid("native without a continuation was continued"))?;
     let args = crate::lua::lib::frame_args(ctx, ci)?;
-    let result = cont(ctx, k, input, &args)?;
+    let result = match cont(ctx, k, input, &args) {
+        Ok(r) => r,
+        Err(e) => return Err(name_arg_error(ctx, ci, def, e)?),
+    };
     handle_native_result(ctx, ci, result)
 }
 

@@ -90,7 +90,8 @@ fn skip(ctx: &mut Ctx, f: &Frame) -> LuaResult<()> {
 /// Appends " (global 'x')" and the like to an error about register `reg`.
 fn with_varinfo(ctx: &mut Ctx, f: &Frame, result: LuaResult<()>, reg: Option<u32>, upval: Option<u32>) -> LuaResult<()> {
     match result {
-        Err(Trap::Msg(m)) if m.starts_with("attempt to") => {
+        // Only errors of this instruction itself, not of a native it called.
+        Err(Trap::Msg(m)) if m.starts_with("attempt to") && ctx.ci()? == f.ci => {
             let info = varinfo(ctx, f, reg, upval)?;
             Err(Trap::Msg(format!("{m}{info}")))
         }
@@ -273,11 +274,14 @@ pub fn execute(ctx: &mut Ctx, cache: &mut Option<FrameCache>) -> LuaResult<Step>
         OpCode::Unm | OpCode::BNot => {
             let x = ctx.get(f.r(b))?;
             let arith_op = if opcode == OpCode::Unm { ArithOp::Unm } else { ArithOp::BNot };
-            let r = meta::arith(ctx, arith_op, x, x).and_then(|v| match v {
-                Some(v) => ctx.set(ra, v).map_err(Trap::from),
-                None => Ok(()),
-            });
-            with_varinfo(ctx, &f, r, Some(b), None)?;
+            match meta::arith(ctx, arith_op, x, x) {
+                Ok(Some(v)) => ctx.set(ra, v)?,
+                Ok(None) => {}
+                Err(Trap::Msg(m)) if ctx.ci()? == f.ci => {
+                    return Err(Trap::Msg(name_operand(ctx, &f, m, arith_op, (x, Some(b)), (x, Some(b)))?));
+                }
+                Err(e) => return Err(e),
+            }
         }
         OpCode::Not => {
             let x = ctx.get(f.r(b))?;
@@ -368,7 +372,7 @@ pub fn execute(ctx: &mut Ctx, cache: &mut Option<FrameCache>) -> LuaResult<Step>
             let nargs = if b != 0 { u64::from(b) - 1 } else { consume_top(ctx, ra)? - 1 };
             let nresults = if c != 0 { u64::from(c) - 1 } else { MULTRET };
             let r = precall(ctx, ra, nargs, nresults);
-            with_varinfo(ctx, &f, call_error_only(r), Some(a), None)?;
+            call_error(ctx, &f, r, a)?;
         }
         OpCode::TailCall => op_tailcall(ctx, &f, a, b, c, k)?,
         OpCode::Return => {
@@ -399,8 +403,8 @@ pub fn execute(ctx: &mut Ctx, cache: &mut Option<FrameCache>) -> LuaResult<Step>
                 ctx.set(cb + i * VALUE_SIZE, v)?;
             }
             let r = precall(ctx, cb, 2, u64::from(c));
-            match call_error_only(r) {
-                Err(Trap::Msg(m)) if m.starts_with("attempt to call") => {
+            match r {
+                Err(Trap::Msg(m)) if m.starts_with("attempt to call") && ctx.ci()? == f.ci => {
                     return Err(Trap::Msg(format!("{m} (for iterator 'for iterator')")));
                 }
                 other => other?,
@@ -464,10 +468,14 @@ fn next_extra_arg(ctx: &mut Ctx, f: &Frame) -> LuaResult<u32> {
     Ok(op::arg_ax(ins))
 }
 
-/// Only "attempt to call" errors get variable info (errors raised by the
-/// called native carry their own text).
-fn call_error_only(r: LuaResult<()>) -> LuaResult<()> {
-    r
+/// Adds variable info to a call's error only if the call itself failed
+/// ("attempt to call a nil value (global 'f')"): errors raised inside a
+/// called native (its frame is then the current one) keep their text.
+fn call_error(ctx: &mut Ctx, f: &Frame, r: LuaResult<()>, reg: u32) -> LuaResult<()> {
+    match r {
+        Err(Trap::Msg(m)) if m.starts_with("attempt to call") => with_varinfo(ctx, f, Err(Trap::Msg(m)), Some(reg), None),
+        other => other,
+    }
 }
 
 fn rk(ctx: &mut Ctx, f: &Frame, c: u32, k: bool) -> LuaResult<Value> {
@@ -562,28 +570,27 @@ fn op_mmbin(ctx: &mut Ctx, f: &Frame, opcode: OpCode, ins: u32) -> LuaResult<()>
     match r {
         Ok(Some(v)) => Ok(ctx.set(dest, v)?),
         Ok(None) => Ok(()),
-        Err(Trap::Msg(m)) if m.starts_with("attempt to") => {
-            // Name the operand at fault, as Lua does (the second if the first is fine).
-            let first_ok = match p1 {
-                Value::Int(_) | Value::Float(_) => true,
-                Value::Str(s) if !tm.is_bitwise() => {
-                    let bytes = crate::lua::string::bytes(ctx.h, s)?;
-                    num::str_to_number(&bytes).is_some()
-                }
-                _ => false,
-            };
-            let reg = if first_ok { reg2 } else { reg1 };
-            let info = if let Some(r) = reg { varinfo(ctx, f, Some(r), None)? } else { String::new() };
-            let info = if info.is_empty() && reg.is_none() {
-                // A constant operand: Lua names string constants.
-                String::new()
-            } else {
-                info
-            };
-            Err(Trap::Msg(format!("{m}{info}")))
-        }
+        Err(Trap::Msg(m)) if ctx.ci()? == f.ci => Err(Trap::Msg(name_operand(ctx, f, m, tm, (p1, reg1), (p2, reg2))?)),
         Err(e) => Err(e),
     }
+}
+
+/// Adds the name of the operand at fault to an arithmetic error message
+/// ("attempt to perform arithmetic on a nil value (global 'x')",
+/// "number (local 'f') has no integer representation").
+fn name_operand(ctx: &mut Ctx, f: &Frame, m: String, op: ArithOp, p1: (Value, Option<u32>), p2: (Value, Option<u32>)) -> LuaResult<String> {
+    let (_, reg) = if meta::bad_operand_is_second(op, p1.0, p2.0) { p2 } else { p1 };
+    let info = match reg {
+        Some(r) => varinfo(ctx, f, Some(r), None)?,
+        None => String::new(),
+    };
+    Ok(if let Some(rest) = m.strip_prefix("number has") {
+        format!("number{info} has{rest}")
+    } else if m.starts_with("attempt to perform") {
+        format!("{m}{info}")
+    } else {
+        m
+    })
 }
 
 /// Concatenates the `total` values from `first` into `first`, right to left,
@@ -646,15 +653,12 @@ fn op_tailcall(ctx: &mut Ctx, f: &Frame, a: u32, b: u32, c: u32, k: bool) -> Lua
         func_slot -= (extra + u64::from(c)) * VALUE_SIZE;
     }
     let callee = ctx.get(ra)?;
-    if !callee.is_function() {
-        // Let precall resolve __call (or report the error) from the caller's frame.
-        let nresults = MULTRET;
-        let r = precall(ctx, ra, nargs, nresults);
-        if r.is_err() {
-            return with_varinfo(ctx, f, r, Some(a), None);
-        }
-        // A __call handler was entered as a normal call: turn its results into ours.
-        return Ok(());
+    if !matches!(callee, Value::LuaFn(_)) {
+        // Natives (and __call handlers) are called normally from this frame,
+        // so that their errors name this frame's call site; the RETURN that
+        // always follows a TAILCALL returns their results.
+        let r = precall(ctx, ra, nargs, MULTRET);
+        return call_error(ctx, f, r, a);
     }
     // Move the function and arguments down over the current frame, then reuse it.
     for i in 0..=nargs {

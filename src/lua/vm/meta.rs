@@ -145,19 +145,15 @@ fn string_bytes(ctx: &mut Ctx, v: Value) -> LuaResult<Option<Vec<u8>>> {
     })
 }
 
-/// A binary (or unary, with `b == a`) arithmetic operation with string
-/// coercion and metamethods. `Ok(None)`: a metamethod call was started.
+/// A binary (or unary, with `b == a`) arithmetic operation with
+/// metamethods. `Ok(None)`: a metamethod call was started.
+///
+/// Strings take part through the string metatable's arithmetic
+/// metamethods, as in Lua 5.4; when those are the library's own, their
+/// work is done here without a call.
 pub fn arith(ctx: &mut Ctx, op: ArithOp, a: Value, b: Value) -> LuaResult<Option<Value>> {
     if let Some(v) = arith_numbers(op, a, b)? {
         return Ok(Some(v));
-    }
-    if !op.is_bitwise() {
-        let sa = string_bytes(ctx, a)?;
-        let sb = string_bytes(ctx, b)?;
-        let (ca, cb) = (coerce_arith(a, sa.as_deref()), coerce_arith(b, sb.as_deref()));
-        if let Some(v) = arith_numbers(op, ca, cb)? {
-            return Ok(Some(v));
-        }
     }
     let mut tm = get_tm(ctx, a, op.metamethod())?;
     if tm.is_nil() {
@@ -166,30 +162,72 @@ pub fn arith(ctx: &mut Ctx, op: ArithOp, a: Value, b: Value) -> LuaResult<Option
     if tm.is_nil() {
         return Err(arith_error(ctx, op, a, b)?);
     }
+    if is_string_arith_native(ctx, tm, op)? {
+        match string_arith(ctx, op, a, b)? {
+            Ok(v) => return Ok(Some(v)),
+            Err(other_tm) => tm = other_tm,
+        }
+    }
     call_meta(ctx, tm, &[a, b])?;
     Ok(None)
 }
 
-/// The error for an arithmetic operation without numbers or metamethods
-/// (variable names are added by the caller when it knows them).
+/// Is `f` the string library's own metamethod for `op`?
+fn is_string_arith_native(ctx: &mut Ctx, f: Value, op: ArithOp) -> LuaResult<bool> {
+    let Value::NativeFn(nf) = f else { return Ok(false) };
+    let id = ctx.h.read_u64(nf + crate::lua::func::NF_ID)?;
+    Ok(crate::lua::lib::native_def(id).is_some_and(|d| d.lib == "-" && d.name == op.metamethod()))
+}
+
+/// What the string metatable's arithmetic metamethods do: operands that
+/// read as numbers are converted; otherwise the second operand's own
+/// metamethod is returned to be called (`Err`), or the operation fails.
+pub fn string_arith(ctx: &mut Ctx, op: ArithOp, a: Value, b: Value) -> LuaResult<Result<Value, Value>> {
+    let sa = string_bytes(ctx, a)?;
+    let sb = string_bytes(ctx, b)?;
+    let (ca, cb) = (coerce_arith(a, sa.as_deref()), coerce_arith(b, sb.as_deref()));
+    match arith_numbers(op, ca, cb) {
+        Ok(Some(v)) => return Ok(Ok(v)),
+        Ok(None) => {}
+        // Raised inside a library function: no position.
+        Err(Trap::Msg(m)) => return Err(Trap::Error(ctx.new_str(m.as_bytes())?)),
+        Err(e) => return Err(e),
+    }
+    if !matches!(b, Value::Str(_)) {
+        let tm = get_tm(ctx, b, op.metamethod())?;
+        if !tm.is_nil() {
+            return Ok(Err(tm));
+        }
+    }
+    let event = op.metamethod().trim_start_matches("__");
+    Err(Trap::Msg(format!("attempt to {event} a '{}' with a '{}'", a.type_name(), b.type_name())))
+}
+
+/// The error for an arithmetic operation without numbers or metamethods,
+/// as Lua words it. The caller adds the operand's name: see `bad_operand`.
 pub fn arith_error(ctx: &mut Ctx, op: ArithOp, a: Value, b: Value) -> LuaResult<Trap> {
     let is_num = |v: Value| matches!(v, Value::Int(_) | Value::Float(_));
-    if op.is_bitwise() {
-        let bad = if is_num(a) && is_num(b) {
-            return Ok(Trap::Msg("number has no integer representation".into()));
-        } else if !is_num(a) {
-            a
-        } else {
-            b
-        };
-        let what = if matches!(bad, Value::Str(_)) { "perform bitwise operation on" } else { "perform bitwise operation on" };
-        return Ok(Trap::Msg(format!("attempt to {what} a {} value", type_name_of(ctx, bad)?)));
+    if op.is_bitwise() && is_num(a) && is_num(b) {
+        return Ok(Trap::Msg("number has no integer representation".into()));
     }
-    let numeric = |ctx: &mut Ctx, v: Value| -> LuaResult<bool> {
-        Ok(is_num(v) || matches!(string_bytes(ctx, v)?, Some(b) if num::str_to_number(&b).is_some()))
-    };
-    let bad = if !numeric(ctx, a)? { a } else { b };
-    Ok(Trap::Msg(format!("attempt to perform arithmetic on a {} value", type_name_of(ctx, bad)?)))
+    let what = if op.is_bitwise() { "perform bitwise operation on" } else { "perform arithmetic on" };
+    let bad = if is_num(a) { b } else { a };
+    Ok(Trap::Msg(format!("attempt to {what} a {} value", type_name_of(ctx, bad)?)))
+}
+
+/// Which operand (false: the first, true: the second) an arithmetic error
+/// from `arith_error` is about, as Lua's opinterror/tointerror choose it.
+pub fn bad_operand_is_second(op: ArithOp, a: Value, b: Value) -> bool {
+    let is_num = |v: Value| matches!(v, Value::Int(_) | Value::Float(_));
+    if op.is_bitwise() && is_num(a) && is_num(b) {
+        let fits = |v: Value| match v {
+            Value::Int(_) => true,
+            Value::Float(f) => num::float_to_int_exact(f).is_some(),
+            _ => false,
+        };
+        return fits(a);
+    }
+    is_num(a)
 }
 
 fn as_number(v: Value) -> Option<Number> {

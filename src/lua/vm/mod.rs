@@ -9,7 +9,7 @@
 //! `pcall` and coroutines never recurse on the Rust stack: they push and pop
 //! frames in the heap and the next step continues in the new frame.
 
-mod arith;
+pub mod arith;
 pub mod call;
 mod exec;
 pub mod meta;
