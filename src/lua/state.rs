@@ -69,7 +69,9 @@ pub const T_OPEN_UPVALS: Addr = 64; // open upvalues, highest stack slot first
 pub const T_RESUMER: Addr = 72; // the thread that resumed this one
 pub const T_HANDLER: Addr = 80; // innermost protected (pcall) frame, 0 = none
 pub const T_CCALLS: Addr = 88; // nested calls made for metamethods and natives ("C levels")
-pub const T_SIZE: u64 = 96;
+pub const T_TBC: Addr = 96; // to-be-closed variables: chain of [slot, next] blocks, innermost first
+pub const T_FAILED: Addr = 104; // 1: the coroutine died by an error, whose value is in stack slot 0
+pub const T_SIZE: u64 = 112;
 
 /// Coroutine states.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -135,8 +137,14 @@ pub mod cs {
     pub const TAIL: u64 = 16;
     /// A coroutine's first frame: returning from it ends the coroutine.
     pub const COROUTINE_BASE: u64 = 32;
-    /// A `__close` call made while leaving a block or returning.
+    /// A Lua frame whose CLOSE or RETURN called a `__close` metamethod: that
+    /// instruction runs again when the call returns (to close the next one).
     pub const CLOSING: u64 = 64;
+    /// A Lua frame returning through `__close` calls: its result count is in CI_K2.
+    pub const RETURNING: u64 = 128;
+    /// A protected native that an error is unwinding to, while the `__close`
+    /// metamethods of the variables above it run; the error is in slot CI_K1.
+    pub const UNWINDING: u64 = 256;
 }
 
 /// Results wanted: all of them.

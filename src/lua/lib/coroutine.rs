@@ -25,6 +25,8 @@ pub fn new_thread(ctx: &mut Ctx, f: Value, slots: u64) -> Result<Addr, Fault> {
     h.write_u64(th + T_RESUMER, 0)?;
     h.write_u64(th + T_HANDLER, 0)?;
     h.write_u64(th + T_CCALLS, 0)?;
+    h.write_u64(th + T_TBC, 0)?;
+    h.write_u64(th + T_FAILED, 0)?;
     for off in (0..CI_SIZE).step_by(8) {
         h.write_u64(base_ci + off, 0)?;
     }
@@ -132,7 +134,23 @@ pub fn finish(ctx: &mut Ctx, outcome: ContinuationInput) -> LuaResult<()> {
     let co = ctx.th;
     let resumer = ctx.h.read_u64(co + T_RESUMER)?;
     ctx.h.write_u64(co + T_STATUS, ThreadStatus::Dead as u64)?;
+    if let Err(e) = outcome {
+        keep_failure(ctx, co, e)?;
+    }
     back_to_resumer(ctx, resumer, outcome)
+}
+
+/// Records that coroutine `co` died by error `e`. Its frames are dropped;
+/// its pending `<close>` variables stay on its stack (kept in view of the
+/// collector) until `coroutine.close` or a wrapper closes them.
+fn keep_failure(ctx: &mut Ctx, co: Addr, e: Value) -> Result<(), Fault> {
+    let stack = ctx.h.read_u64(co + T_STACK)?;
+    ctx.set(stack, e)?;
+    ctx.h.write_u64(co + T_FAILED, 1)?;
+    let base = ctx.h.read_u64(co + T_BASE_CI)?;
+    ctx.h.write_u64(co + T_CI, base)?;
+    let highest = crate::lua::vm::close::highest(ctx.h, co)?;
+    ctx.h.write_u64(co + T_TOP, (stack + VALUE_SIZE).max(highest + VALUE_SIZE))
 }
 
 fn back_to_resumer(ctx: &mut Ctx, resumer: Addr, outcome: ContinuationInput) -> LuaResult<()> {
@@ -175,16 +193,47 @@ pub fn wrap_call(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
     Ok(NativeResult::Resume { co, args: args.to_vec(), k: 0 })
 }
 
-pub fn wrap_call_k(ctx: &mut Ctx, _k: u64, input: ContinuationInput, _args: &[Value]) -> LuaResult<NativeResult> {
-    match input {
-        Ok(values) => ret(values),
-        Err(Value::Str(s)) => {
+pub fn wrap_call_k(ctx: &mut Ctx, k: u64, input: ContinuationInput, args: &[Value]) -> LuaResult<NativeResult> {
+    let ci = ctx.ci()?;
+    let func_slot = ctx.h.read_u64(ci + CI_FUNC)?;
+    let Value::NativeFn(f) = ctx.get(func_slot)? else { return Err(Fault::Invalid("wrap without its native").into()) };
+    let Value::Thread(co) = ctx.get(f + NF_UPVALS)? else { return Err(Fault::Invalid("wrap without a coroutine").into()) };
+    let _ = args;
+    match (k, input) {
+        (0, Ok(values)) => return ret(values),
+        (0, Err(_)) => {}
+        // k = 1: a `__close` call of the failed coroutine's variables ended.
+        (_, Ok(_)) => {}
+        (_, Err(e)) => {
+            let stack = ctx.h.read_u64(co + T_STACK)?;
+            ctx.set(stack, e)?;
+        }
+    }
+    // The coroutine failed: close its pending variables, then raise its error.
+    if let Some(call) = next_close_call(ctx, co, 1)? {
+        return Ok(call);
+    }
+    let stack = ctx.h.read_u64(co + T_STACK)?;
+    match ctx.get(stack)? {
+        Value::Str(s) => {
             let mut text = where_(ctx, 1)?;
             text.extend(crate::lua::string::bytes(ctx.h, s)?);
             Err(Trap::Error(ctx.new_str(&text)?))
         }
-        Err(e) => Err(Trap::Error(e)),
+        e => Err(Trap::Error(e)),
     }
+}
+
+/// The protected call of `__close(v, err)` for the innermost pending
+/// variable of dead coroutine `co` (err: its failure, or nil), if any.
+fn next_close_call(ctx: &mut Ctx, co: Addr, k: u64) -> LuaResult<Option<NativeResult>> {
+    let Some(slot) = crate::lua::vm::close::take_above(ctx.h, co, 0)? else { return Ok(None) };
+    let v = ctx.get(slot)?;
+    let tm = meta::get_tm(ctx, v, "__close")?;
+    let stack = ctx.h.read_u64(co + T_STACK)?;
+    let failed = ctx.h.read_u64(co + T_FAILED)? != 0;
+    let err = if failed { ctx.get(stack)? } else { Value::Nil };
+    Ok(Some(NativeResult::Call { func: tm, args: vec![v, err], k, protected: true }))
 }
 
 pub fn isyieldable(ctx: &mut Ctx, _args: &[Value]) -> LuaResult<NativeResult> {
@@ -201,12 +250,40 @@ pub fn close(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
     let co = check_co(ctx, args, "close")?;
     match ThreadStatus::from_u64(ctx.h.read_u64(co + T_STATUS)?) {
         ThreadStatus::Suspended | ThreadStatus::Dead => {
+            // Drop its frames; pending `<close>` variables are closed next.
             ctx.h.write_u64(co + T_STATUS, ThreadStatus::Dead as u64)?;
-            ret1(Value::Bool(true))
+            func::close_upvals(ctx.h, co, 0)?;
+            let base = ctx.h.read_u64(co + T_BASE_CI)?;
+            ctx.h.write_u64(co + T_CI, base)?;
+            let stack = ctx.h.read_u64(co + T_STACK)?;
+            let highest = crate::lua::vm::close::highest(ctx.h, co)?;
+            ctx.h.write_u64(co + T_TOP, (stack + VALUE_SIZE).max(highest + VALUE_SIZE))?;
+            close_k(ctx, 0, Ok(vec![]), args)
         }
         _ => {
             let what = if co == ctx.th { "running" } else { "normal" };
             Err(Trap::Msg(format!("cannot close a {what} coroutine")))
         }
     }
+}
+
+/// Closes the pending variables of the coroutine one call at a time; an
+/// error in `__close` becomes the coroutine's error. Then: true, or false
+/// and the error.
+pub fn close_k(ctx: &mut Ctx, _k: u64, input: ContinuationInput, args: &[Value]) -> LuaResult<NativeResult> {
+    let Value::Thread(co) = arg(args, 1) else { return Err(Fault::Invalid("coroutine.close without its coroutine").into()) };
+    let stack = ctx.h.read_u64(co + T_STACK)?;
+    if let Err(e) = input {
+        ctx.set(stack, e)?;
+        ctx.h.write_u64(co + T_FAILED, 1)?;
+    }
+    if let Some(call) = next_close_call(ctx, co, 1)? {
+        return Ok(call);
+    }
+    if ctx.h.read_u64(co + T_FAILED)? != 0 {
+        ctx.h.write_u64(co + T_FAILED, 0)?;
+        let e = ctx.get(stack)?;
+        return ret(vec![Value::Bool(false), e]);
+    }
+    ret1(Value::Bool(true))
 }

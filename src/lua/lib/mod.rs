@@ -118,7 +118,7 @@ natives![
     ("-", "wrap_call", coroutine::wrap_call, Some(coroutine::wrap_call_k)),
     ("coroutine", "isyieldable", coroutine::isyieldable, None),
     ("coroutine", "running", coroutine::running, None),
-    ("coroutine", "close", coroutine::close, None),
+    ("coroutine", "close", coroutine::close, Some(coroutine::close_k)),
     ("utf8", "char", strlib::utf8_char, None),
     ("utf8", "len", strlib::utf8_len, None),
     ("utf8", "codepoint", strlib::utf8_codepoint, None),

@@ -322,6 +322,13 @@ fn after_return(ctx: &mut Ctx, ci: Addr, first: Addr, n: u64) -> LuaResult<()> {
         ctx.leave_c_level()?;
     }
     if status & cs::LUA != 0 {
+        if status & cs::CLOSING != 0 {
+            // Run the CLOSE/RETURN that made the `__close` call again.
+            ctx.h.write_u64(ci + CI_STATUS, status & !cs::CLOSING)?;
+            let pc = ctx.h.read_u64(ci + CI_PC)?;
+            ctx.h.write_u64(ci + CI_PC, pc - 1)?;
+            return Ok(());
+        }
         if status & cs::FINISH_OP != 0 {
             ctx.h.write_u64(ci + CI_STATUS, status & !cs::FINISH_OP)?;
             return super::exec::finish_op(ctx, ci, first);
@@ -347,6 +354,10 @@ pub fn continue_native(ctx: &mut Ctx, ci: Addr, input: ContinuationInput) -> Lua
     if status & cs::PROTECTED != 0 {
         let outer = ctx.h.read_u64(ci + CI_HANDLER_PREV)?;
         ctx.h.write_u64(ctx.th + T_HANDLER, outer)?;
+    }
+    if status & cs::UNWINDING != 0 {
+        // A `__close` call made while unwinding an error returned.
+        return super::close::unwind_next(ctx, ci);
     }
     let k = ctx.h.read_u64(ci + CI_K)?;
     let func_slot = ctx.h.read_u64(ci + CI_FUNC)?;
@@ -414,12 +425,7 @@ pub fn throw(ctx: &mut Ctx, mut value: Value) -> Result<Step, Fault> {
     loop {
         let ci = ctx.h.read_u64(ctx.th + T_HANDLER)?;
         let outcome = if ci != 0 {
-            let levels = ctx.h.read_u64(ci + CI_CCALLS)?;
-            ctx.h.write_u64(ctx.th + T_CCALLS, levels)?;
-            let level = ctx.h.read_u64(ci + CI_K1)?;
-            func::close_upvals(ctx.h, ctx.th, level)?;
-            ctx.h.write_u64(ctx.th + T_CI, ci)?;
-            continue_native(ctx, ci, Err(value))
+            super::close::start_unwinding(ctx, ci, value)
         } else if ctx.h.read_u64(ctx.g + G_MAIN_THREAD)? == ctx.th {
             func::close_upvals(ctx.h, ctx.th, 0)?;
             ctx.h.write_u64(ctx.g + G_STATUS, RunStatus::Error as u64)?;

@@ -300,16 +300,20 @@ pub fn execute(ctx: &mut Ctx, cache: &mut Option<FrameCache>) -> LuaResult<Step>
             concat_run(ctx, &f, ra, u64::from(b))?;
         }
         OpCode::Close => {
-            func::close_upvals(ctx.h, ctx.th, ra)?;
+            let top = ctx.h.read_u64(f.ci + CI_TOP)?;
+            super::close::close_for_instruction(ctx, f.ci, ra, top)?;
         }
         OpCode::Tbc => {
             // To-be-closed variables are closed by CLOSE/RETURN through
             // their __close metamethod; checked here as Lua does.
             let v = ctx.get(ra)?;
-            if v.truthy() && meta::get_tm(ctx, v, "__close")?.is_nil() {
-                let proto = func::load_debug_proto(ctx.h, f.proto)?;
-                let name = proto.local_name(tbc_local_index(&proto, f.pc as usize, a), f.pc as usize + 1).map(|n| String::from_utf8_lossy(n).into_owned()).unwrap_or_else(|| "?".into());
-                return Err(Trap::Msg(format!("variable '{name}' got a non-closable value")));
+            if v.truthy() {
+                if meta::get_tm(ctx, v, "__close")?.is_nil() {
+                    let proto = func::load_debug_proto(ctx.h, f.proto)?;
+                    let name = proto.local_name(tbc_local_index(&proto, f.pc as usize, a), f.pc as usize + 1).map(|n| String::from_utf8_lossy(n).into_owned()).unwrap_or_else(|| "?".into());
+                    return Err(Trap::Msg(format!("variable '{name}' got a non-closable value")));
+                }
+                super::close::register(ctx.h, ctx.th, ra)?;
             }
         }
         OpCode::Jmp => jump(ctx, &f, i64::from(op::arg_sj(ins)))?,
@@ -376,9 +380,17 @@ pub fn execute(ctx: &mut Ctx, cache: &mut Option<FrameCache>) -> LuaResult<Step>
         }
         OpCode::TailCall => op_tailcall(ctx, &f, a, b, c, k)?,
         OpCode::Return => {
-            let n = if b != 0 { u64::from(b) - 1 } else { consume_top(ctx, ra)? };
-            if k {
-                func::close_upvals(ctx.h, ctx.th, f.base)?;
+            let status = ctx.h.read_u64(f.ci + CI_STATUS)?;
+            let n = if b != 0 {
+                u64::from(b) - 1
+            } else if status & cs::RETURNING != 0 {
+                ctx.h.write_u64(f.ci + CI_STATUS, status & !cs::RETURNING)?;
+                ctx.h.read_u64(f.ci + CI_K2)?
+            } else {
+                consume_top(ctx, ra)?
+            };
+            if k && return_closes(ctx, &f, ra, n)? {
+                return Ok(Step::Continue);
             }
             if c != 0 {
                 // A vararg function: its frame starts below the moved function.
@@ -393,7 +405,14 @@ pub fn execute(ctx: &mut Ctx, cache: &mut Option<FrameCache>) -> LuaResult<Step>
         OpCode::ForLoop => op_forloop(ctx, &f, ra, op::arg_bx(ins))?,
         OpCode::ForPrep => op_forprep(ctx, &f, ra, op::arg_bx(ins))?,
         OpCode::TForPrep => {
-            // The closing value (R[A+3]) would be marked to-be-closed here.
+            // The fourth value of a generic for is its closing value.
+            let closing = ctx.get(ra + 3 * VALUE_SIZE)?;
+            if closing.truthy() {
+                if meta::get_tm(ctx, closing, "__close")?.is_nil() {
+                    return Err(Trap::Msg("variable '(for state)' got a non-closable value".into()));
+                }
+                super::close::register(ctx.h, ctx.th, ra + 3 * VALUE_SIZE)?;
+            }
             jump(ctx, &f, i64::from(op::arg_bx(ins)))?;
         }
         OpCode::TForCall => {
@@ -449,6 +468,21 @@ pub fn execute(ctx: &mut Ctx, cache: &mut Option<FrameCache>) -> LuaResult<Step>
         OpCode::ExtraArg => {}
     }
     Ok(Step::Continue)
+}
+
+/// RETURN with k: closes upvalues and, one `__close` call at a time, the
+/// frame's to-be-closed variables. While a call runs, the `n` results
+/// (from `ra`) are kept inside the frame and their count in CI_K2.
+fn return_closes(ctx: &mut Ctx, f: &Frame, ra: Addr, n: u64) -> LuaResult<bool> {
+    let top = ctx.h.read_u64(f.ci + CI_TOP)?.max(ra + n * VALUE_SIZE);
+    if !super::close::close_for_instruction(ctx, f.ci, f.base, top)? {
+        return Ok(false);
+    }
+    ctx.h.write_u64(f.ci + CI_TOP, top)?;
+    ctx.h.write_u64(f.ci + CI_K2, n)?;
+    let status = ctx.h.read_u64(f.ci + CI_STATUS)?;
+    ctx.h.write_u64(f.ci + CI_STATUS, status | cs::RETURNING)?;
+    Ok(true)
 }
 
 /// Values from `ra` up to the multiple-results mark, which is then cleared.

@@ -11,6 +11,7 @@
 
 pub mod arith;
 pub mod call;
+pub mod close;
 mod exec;
 pub mod meta;
 
