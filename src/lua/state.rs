@@ -145,6 +145,8 @@ pub mod cs {
     /// A protected native that an error is unwinding to, while the `__close`
     /// metamethods of the variables above it run; the error is in slot CI_K1.
     pub const UNWINDING: u64 = 256;
+    /// A native waiting for a call that its coroutine cannot yield across.
+    pub const NOYIELD: u64 = 512;
 }
 
 /// Results wanted: all of them.

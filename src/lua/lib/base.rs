@@ -53,7 +53,7 @@ pub fn tostring_or_call(ctx: &mut Ctx, v: Value) -> LuaResult<Result<Vec<u8>, Va
     Ok(Ok(meta::basic_tostring(ctx, v)?))
 }
 
-fn checked_tostring_result(ctx: &mut Ctx, results: &[Value]) -> LuaResult<Vec<u8>> {
+pub fn checked_tostring_result(ctx: &mut Ctx, results: &[Value]) -> LuaResult<Vec<u8>> {
     match results.first() {
         Some(Value::Str(s)) => Ok(string::bytes(ctx.h, *s)?),
         Some(v @ (Value::Int(_) | Value::Float(_))) => Ok(meta::basic_tostring(ctx, *v)?),
@@ -127,15 +127,15 @@ pub fn rawlen(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
     match arg(args, 1) {
         Value::Table(t) => ret1(Value::Int(table::length(ctx.h, t)? as i64)),
         Value::Str(s) => ret1(Value::Int(string::len(ctx.h, s)? as i64)),
-        _ => arg_error(1, "rawlen", "table or string expected"),
+        _ => type_error(ctx, args, 1, "rawlen", "table or string"),
     }
 }
 
 pub fn setmetatable(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
     let t = check_table(ctx, args, 1, "setmetatable")?;
-    let mt = match arg(args, 2) {
-        Value::Nil => 0,
-        Value::Table(m) => m,
+    let mt = match args.get(1) {
+        Some(Value::Nil) => 0,
+        Some(Value::Table(m)) => *m,
         _ => return type_error(ctx, args, 2, "setmetatable", "nil or table"),
     };
     if !meta::get_tm(ctx, Value::Table(t), "__metatable")?.is_nil() {
@@ -197,9 +197,10 @@ pub fn pcall_k(_ctx: &mut Ctx, _k: u64, input: ContinuationInput, _args: &[Value
 }
 
 pub fn xpcall(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
-    let f = check_any(args, 1, "xpcall")?;
-    check_any(args, 2, "xpcall")?;
-    let _ = ctx;
+    if !arg(args, 2).is_function() {
+        return type_error(ctx, args, 2, "xpcall", "function");
+    }
+    let f = arg(args, 1);
     Ok(NativeResult::Call { func: f, args: args.get(2..).unwrap_or(&[]).to_vec(), k: 0, protected: true })
 }
 
@@ -229,9 +230,6 @@ pub fn pairs(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
     let tm = meta::get_tm(ctx, v, "__pairs")?;
     if !tm.is_nil() {
         return Ok(NativeResult::Call { func: tm, args: vec![v], k: 0, protected: false });
-    }
-    if !matches!(v, Value::Table(_)) {
-        return type_error(ctx, args, 1, "pairs", "table");
     }
     let next = native_value(ctx, "", "next")?;
     ret(vec![next, v, Value::Nil])
@@ -323,8 +321,8 @@ pub fn select(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
 /// load(chunk [, chunkname [, mode [, env]]]).
 pub fn load(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
     match arg(args, 1) {
-        Value::Str(s) => {
-            let source = string::bytes(ctx.h, s)?;
+        Value::Str(_) | Value::Int(_) | Value::Float(_) => {
+            let source = check_bytes(ctx, args, 1, "load")?;
             let name = match arg(args, 2) {
                 Value::Nil => String::from_utf8_lossy(&source).into_owned(),
                 _ => String::from_utf8_lossy(&check_bytes(ctx, args, 2, "load")?).into_owned(),

@@ -52,7 +52,7 @@ pub fn create(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
 fn check_co(ctx: &mut Ctx, args: &[Value], fname: &str) -> LuaResult<Addr> {
     match arg(args, 1) {
         Value::Thread(t) => Ok(t),
-        _ => type_error(ctx, args, 1, fname, "coroutine"),
+        _ => type_error(ctx, args, 1, fname, "thread"),
     }
 }
 
@@ -119,8 +119,12 @@ pub fn yield_(_ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
 
 /// Suspends the running coroutine, whose `yield` native frame is `ci`.
 pub fn yield_from(ctx: &mut Ctx, ci: Addr, values: Vec<Value>) -> LuaResult<()> {
+    // Raised by the yield native itself: no position, as in the reference.
     if ctx.h.read_u64(ctx.g + G_MAIN_THREAD)? == ctx.th {
-        return Err(Trap::Msg("attempt to yield from outside a coroutine".into()));
+        return Err(Trap::Error(ctx.new_str(b"attempt to yield from outside a coroutine")?));
+    }
+    if !ctx.can_yield()? {
+        return Err(Trap::Error(ctx.new_str(b"attempt to yield across a C-call boundary")?));
     }
     let _ = ci;
     let co = ctx.th;
@@ -236,9 +240,11 @@ fn next_close_call(ctx: &mut Ctx, co: Addr, k: u64) -> LuaResult<Option<NativeRe
     Ok(Some(NativeResult::Call { func: tm, args: vec![v, err], k, protected: true }))
 }
 
-pub fn isyieldable(ctx: &mut Ctx, _args: &[Value]) -> LuaResult<NativeResult> {
+pub fn isyieldable(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
+    let co = if args.is_empty() { ctx.th } else { check_co(ctx, args, "isyieldable")? };
     let main = ctx.h.read_u64(ctx.g + G_MAIN_THREAD)?;
-    ret1(Value::Bool(main != ctx.th))
+    let free = ctx.h.read_u64(co + T_CCALLS)? >> 32 == 0;
+    ret1(Value::Bool(main != co && free))
 }
 
 pub fn running(ctx: &mut Ctx, _args: &[Value]) -> LuaResult<NativeResult> {

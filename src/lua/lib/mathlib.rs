@@ -30,24 +30,51 @@ pub fn abs(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
     }
 }
 
-fn min_max(ctx: &mut Ctx, args: &[Value], name: &str, want_max: bool) -> LuaResult<NativeResult> {
-    let mut best = check_number(ctx, args, 1, name)?;
-    for n in 2..=args.len() {
-        let v = check_number(ctx, args, n, name)?;
-        let better = if want_max { meta::less(ctx, best, v, false)? } else { meta::less(ctx, v, best, false)? };
-        if better == Some(true) {
-            best = v;
-        }
+/// math.max/math.min compare with `<` (metamethods included); a `__lt`
+/// call's answer comes back to the continuation, which resumes the scan
+/// (k = index compared << 32 | index of the best so far).
+fn min_max(ctx: &mut Ctx, args: &[Value], want_max: bool, mut i: usize, mut best: usize, mut answer: Option<bool>) -> LuaResult<NativeResult> {
+    if args.is_empty() {
+        return arg_error(1, if want_max { "max" } else { "min" }, "value expected");
     }
-    ret1(best)
+    while i <= args.len() {
+        let better = match answer.take() {
+            Some(r) => r,
+            None => {
+                let (a, b) = if want_max { (args[best - 1], args[i - 1]) } else { (args[i - 1], args[best - 1]) };
+                match meta::less_for_native(ctx, a, b)? {
+                    Ok(r) => r,
+                    Err(tm) => {
+                        let k = ((i as u64) << 32) | best as u64;
+                        return Ok(NativeResult::Call { func: tm, args: vec![a, b], k, protected: false });
+                    }
+                }
+            }
+        };
+        if better {
+            best = i;
+        }
+        i += 1;
+    }
+    ret1(args[best - 1])
 }
 
 pub fn max(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
-    min_max(ctx, args, "max", true)
+    min_max(ctx, args, true, 2, 1, None)
 }
 
 pub fn min(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
-    min_max(ctx, args, "min", false)
+    min_max(ctx, args, false, 2, 1, None)
+}
+
+pub fn max_k(ctx: &mut Ctx, k: u64, input: ContinuationInput, args: &[Value]) -> LuaResult<NativeResult> {
+    let r = input.map_err(Trap::Error)?.first().is_some_and(|v| v.truthy());
+    min_max(ctx, args, true, (k >> 32) as usize, (k & 0xffff_ffff) as usize, Some(r))
+}
+
+pub fn min_k(ctx: &mut Ctx, k: u64, input: ContinuationInput, args: &[Value]) -> LuaResult<NativeResult> {
+    let r = input.map_err(Trap::Error)?.first().is_some_and(|v| v.truthy());
+    min_max(ctx, args, false, (k >> 32) as usize, (k & 0xffff_ffff) as usize, Some(r))
 }
 
 pub fn sqrt(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
@@ -143,35 +170,122 @@ pub fn ult(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
     ret1(Value::Bool((a as u64) < (b as u64)))
 }
 
-/// xorshift state kept in the global block's GC area (word 8).
-pub fn random(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
-    let word = ctx.g + crate::lua::state::G_GC + 8 * 8;
-    let mut x = ctx.h.read_u64(word)?;
-    if x == 0 {
-        x = 0x2545_F491_4F6C_DD1D;
+// ----- random: xoshiro256**, seeded as the reference seeds it ---------------
+//
+// The four state words are kept in a table in the registry, so a given
+// seed gives the reference's sequence. Without `randomseed` the seed is
+// fixed (the reference picks one from the clock).
+
+fn rotl(x: u64, n: u32) -> u64 {
+    x.rotate_left(n)
+}
+
+fn next_rand(s: &mut [u64; 4]) -> u64 {
+    let result = rotl(s[1].wrapping_mul(5), 7).wrapping_mul(9);
+    let t = s[1] << 17;
+    s[2] ^= s[0];
+    s[3] ^= s[1];
+    s[1] ^= s[2];
+    s[0] ^= s[3];
+    s[2] ^= t;
+    s[3] = rotl(s[3], 45);
+    result
+}
+
+fn seeded(n1: u64, n2: u64) -> [u64; 4] {
+    let mut s = [n1, 0xff, n2, 0];
+    for _ in 0..16 {
+        next_rand(&mut s);
     }
-    x ^= x << 13;
-    x ^= x >> 7;
-    x ^= x << 17;
-    ctx.h.write_u64(word, x)?;
-    match args.len() {
-        0 => ret1(Value::Float((x >> 11) as f64 / (1u64 << 53) as f64)),
-        _ => {
-            let (lo, hi) = if args.len() == 1 { (1, check_int(ctx, args, 1, "random")?) } else { (check_int(ctx, args, 1, "random")?, check_int(ctx, args, 2, "random")?) };
-            if lo > hi {
-                return arg_error(args.len(), "random", "interval is empty");
-            }
-            let span = (hi as u64).wrapping_sub(lo as u64).wrapping_add(1);
-            let r = if span == 0 { x } else { x % span };
-            ret1(Value::Int((lo as u64).wrapping_add(r) as i64))
+    s
+}
+
+/// The registry table holding the generator's state, made on first use.
+fn rand_table(ctx: &mut Ctx) -> LuaResult<Addr> {
+    let registry = ctx.h.read_u64(ctx.g + crate::lua::state::G_REGISTRY)?;
+    let key = ctx.new_str(b"vheap.random")?;
+    if let Value::Table(t) = table::get(ctx.h, registry, key)? {
+        return Ok(t);
+    }
+    let t = table::new_table(ctx.h, ctx.g, 4, 0)?;
+    table::set(ctx.h, registry, key, Value::Table(t))?.ok();
+    store_state(ctx, t, &seeded(0x2545_f491_4f6c_dd1d, 0))?;
+    Ok(t)
+}
+
+fn load_state(ctx: &mut Ctx, t: Addr) -> LuaResult<[u64; 4]> {
+    let mut s = [0u64; 4];
+    for (i, w) in s.iter_mut().enumerate() {
+        if let Value::Int(v) = table::get_int(ctx.h, t, i as i64 + 1)? {
+            *w = v as u64;
         }
+    }
+    Ok(s)
+}
+
+fn store_state(ctx: &mut Ctx, t: Addr, s: &[u64; 4]) -> LuaResult<()> {
+    for (i, w) in s.iter().enumerate() {
+        table::set_int(ctx.h, t, i as i64 + 1, Value::Int(*w as i64))?;
+    }
+    Ok(())
+}
+
+/// A random number in [0, n], without bias (the reference's `project`).
+fn project(mut ran: u64, n: u64, s: &mut [u64; 4]) -> u64 {
+    if n & n.wrapping_add(1) == 0 {
+        return ran & n;
+    }
+    let mut lim = n;
+    for shift in [1, 2, 4, 8, 16, 32] {
+        lim |= lim >> shift;
+    }
+    loop {
+        ran &= lim;
+        if ran <= n {
+            return ran;
+        }
+        ran = next_rand(s);
     }
 }
 
+pub fn random(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
+    let t = rand_table(ctx)?;
+    let mut s = load_state(ctx, t)?;
+    let rv = next_rand(&mut s);
+    let (low, up) = match args.len() {
+        0 => {
+            store_state(ctx, t, &s)?;
+            return ret1(Value::Float((rv >> 11) as f64 * (0.5f64).powi(53)));
+        }
+        1 => {
+            let up = check_int(ctx, args, 1, "random")?;
+            if up == 0 {
+                store_state(ctx, t, &s)?;
+                return ret1(Value::Int(rv as i64));
+            }
+            (1, up)
+        }
+        2 => (check_int(ctx, args, 1, "random")?, check_int(ctx, args, 2, "random")?),
+        _ => return Err(Trap::Msg("wrong number of arguments".into())),
+    };
+    if low > up {
+        return arg_error(1, "random", "interval is empty");
+    }
+    let r = project(rv, (up as u64).wrapping_sub(low as u64), &mut s);
+    store_state(ctx, t, &s)?;
+    ret1(Value::Int(r.wrapping_add(low as u64) as i64))
+}
+
 pub fn randomseed(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
-    let seed = if args.is_empty() { 0x1234_5678 } else { check_int(ctx, args, 1, "randomseed")? as u64 };
-    ctx.h.write_u64(ctx.g + crate::lua::state::G_GC + 8 * 8, seed | 1)?;
-    ret(vec![])
+    let (n1, n2) = if args.is_empty() {
+        (0x1234_5678_9abc_def0, 0)
+    } else {
+        let n1 = check_int(ctx, args, 1, "randomseed")?;
+        (n1 as u64, opt_int(ctx, args, 2, "randomseed", 0)? as u64)
+    };
+    let t = rand_table(ctx)?;
+    store_state(ctx, t, &seeded(n1, n2))?;
+    ret(vec![Value::Int(n1 as i64), Value::Int(n2 as i64)])
 }
 
 pub fn add_constants(ctx: &mut Ctx, math: Addr) -> Result<(), Fault> {

@@ -104,55 +104,158 @@ pub fn char(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
     ret1(ctx.new_str(&out)?)
 }
 
-/// string.format: arguments for %s go through `tostring` (and `__tostring`).
+/// string.format. A `%s` argument with `__tostring` is converted by a VM
+/// call; meanwhile the text so far waits in the frame slot after the
+/// arguments, and the continuation number holds where the format stopped
+/// (the specification's position << 32 | the argument number).
 pub fn format(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
-    format_from(ctx, args, Vec::new())
+    let fmt = check_bytes(ctx, args, 1, "format")?;
+    format_loop(ctx, args, &fmt, 0, 1, Vec::new())
 }
 
-/// Converts %s arguments with __tostring one by one (continuation k = the
-/// argument index); converted texts are kept in a table at `args` end.
-fn format_from(ctx: &mut Ctx, args: &[Value], _done: Vec<Value>) -> LuaResult<NativeResult> {
+pub fn format_k(ctx: &mut Ctx, k: u64, input: ContinuationInput, args: &[Value]) -> LuaResult<NativeResult> {
+    let results = input.map_err(Trap::Error)?;
+    let text = super::base::checked_tostring_result(ctx, &results)?;
     let fmt = check_bytes(ctx, args, 1, "format")?;
-    let mut texts: Vec<Option<Vec<u8>>> = vec![None; args.len()];
-    // Which arguments are consumed by %s.
-    let specs = crate::lua::text::format::conversions(&fmt);
-    for (argi, conv) in specs.iter().enumerate() {
-        let n = argi + 1;
-        if *conv == b's' && n < args.len() {
-            match super::base::tostring_or_call(ctx, args[n])? {
-                Ok(b) => texts[n] = Some(b),
-                Err(_) => {
-                    return Err(Trap::Msg("__tostring in string.format is not supported yet".into()));
+    let (spec_pos, argn) = ((k >> 32) as usize, (k & 0xffff_ffff) as usize);
+    let (spec, next) = fmtx::parse_spec(&fmt, spec_pos).map_err(Trap::Msg)?;
+    let mut out = match partial_slot(ctx, args.len())? {
+        Some(slot) => match ctx.get(slot)? {
+            Value::Str(s) => string::bytes(ctx.h, s)?,
+            _ => Vec::new(),
+        },
+        None => Vec::new(),
+    };
+    out.extend(format_s(&spec, &text, argn)?);
+    format_loop(ctx, args, &fmt, next, argn, out)
+}
+
+use crate::lua::text::format as fmtx;
+
+fn format_loop(ctx: &mut Ctx, args: &[Value], fmt: &[u8], mut pos: usize, mut argn: usize, mut out: Vec<u8>) -> LuaResult<NativeResult> {
+    while pos < fmt.len() {
+        let c = fmt[pos];
+        pos += 1;
+        if c != b'%' {
+            out.push(c);
+            continue;
+        }
+        if fmt.get(pos) == Some(&b'%') {
+            out.push(b'%');
+            pos += 1;
+            continue;
+        }
+        let (spec, next) = fmtx::parse_spec(fmt, pos).map_err(Trap::Msg)?;
+        argn += 1;
+        if argn > args.len() {
+            return arg_error(argn, "format", "no value");
+        }
+        let v = args[argn - 1];
+        if spec.conv == b's' {
+            match super::base::tostring_or_call(ctx, v)? {
+                Ok(text) => out.extend(format_s(&spec, &text, argn)?),
+                Err(tm) => {
+                    save_partial(ctx, args.len(), &out)?;
+                    let k = ((pos as u64) << 32) | argn as u64;
+                    return Ok(NativeResult::Call { func: tm, args: vec![v], k, protected: false });
                 }
             }
+        } else {
+            out.extend(format_value(ctx, args, argn, &spec)?);
         }
+        pos = next;
     }
-    let mut fargs = Vec::new();
-    let mut bytes_store: Vec<Vec<u8>> = Vec::new();
-    for (n, v) in args.iter().enumerate().skip(1) {
-        match (&texts[n], v) {
-            (Some(t), _) => bytes_store.push(t.clone()),
-            (None, Value::Str(s)) => bytes_store.push(string::bytes(ctx.h, *s)?),
-            _ => bytes_store.push(Vec::new()),
-        }
-    }
-    for (i, v) in args.iter().enumerate().skip(1) {
-        let arg = match (&texts[i], v) {
-            (Some(_), _) | (None, Value::Str(_)) => crate::lua::text::format::FmtArg::Str(&bytes_store[i - 1]),
-            (None, Value::Int(x)) => crate::lua::text::format::FmtArg::Int(*x),
-            (None, Value::Float(x)) => crate::lua::text::format::FmtArg::Float(*x),
-            (None, other) => crate::lua::text::format::FmtArg::Other { type_name: other.type_name() },
-        };
-        fargs.push(arg);
-    }
-    match crate::lua::text::format::format(&fmt, &fargs) {
-        Ok(out) => ret1(ctx.new_str(&out)?),
-        Err(msg) => Err(Trap::Msg(msg)),
-    }
+    ret1(ctx.new_str(&out)?)
 }
 
-pub fn format_k(ctx: &mut Ctx, _k: u64, _input: ContinuationInput, args: &[Value]) -> LuaResult<NativeResult> {
-    format_from(ctx, args, Vec::new())
+/// The frame slot holding the text formatted so far, if it was saved.
+fn partial_slot(ctx: &mut Ctx, nargs: usize) -> LuaResult<Option<Addr>> {
+    use crate::lua::state::{CI_FUNC, CI_TOP};
+    let ci = ctx.ci()?;
+    let slot = ctx.h.read_u64(ci + CI_FUNC)? + (1 + nargs as u64) * crate::lua::value::VALUE_SIZE;
+    Ok((ctx.h.read_u64(ci + CI_TOP)? > slot).then_some(slot))
+}
+
+fn save_partial(ctx: &mut Ctx, nargs: usize, out: &[u8]) -> LuaResult<()> {
+    let s = ctx.new_str(out)?;
+    match partial_slot(ctx, nargs)? {
+        Some(slot) => ctx.set(slot, s)?,
+        None => ctx.keep_in_frame(s)?,
+    }
+    Ok(())
+}
+
+/// `%s` of an argument's `tostring` text.
+fn format_s(spec: &fmtx::Spec, text: &[u8], argn: usize) -> LuaResult<Vec<u8>> {
+    if !spec.has_modifiers() {
+        return Ok(text.to_vec());
+    }
+    if text.contains(&0) {
+        return arg_error(argn, "format", "string contains zeros");
+    }
+    fmtx::check_spec(spec, fmtx::FLAGS_CHAR, true).map_err(Trap::Msg)?;
+    if spec.precision.is_none() && text.len() >= 100 {
+        return Ok(text.to_vec());
+    }
+    Ok(fmtx::format_str(spec, text))
+}
+
+/// Every conversion but `%s`, checked in the reference's order.
+fn format_value(ctx: &mut Ctx, args: &[Value], argn: usize, spec: &fmtx::Spec) -> LuaResult<Vec<u8>> {
+    let check = |flags: &[u8], precision: bool| fmtx::check_spec(spec, flags, precision).map_err(Trap::Msg);
+    Ok(match spec.conv {
+        b'c' => {
+            check(fmtx::FLAGS_CHAR, false)?;
+            fmtx::format_char(spec, check_int(ctx, args, argn, "format")?)
+        }
+        b'd' | b'i' | b'u' | b'o' | b'x' | b'X' => {
+            let v = check_int(ctx, args, argn, "format")?;
+            let flags = match spec.conv {
+                b'd' | b'i' => fmtx::FLAGS_INT,
+                b'u' => fmtx::FLAGS_UNSIGNED,
+                _ => fmtx::FLAGS_HEX,
+            };
+            check(flags, true)?;
+            fmtx::format_int(spec, v)
+        }
+        b'a' | b'A' => {
+            check(fmtx::FLAGS_FLOAT, true)?;
+            fmtx::format_float(spec, check_float(ctx, args, argn, "format")?)
+        }
+        b'e' | b'E' | b'f' | b'g' | b'G' => {
+            let x = check_float(ctx, args, argn, "format")?;
+            check(fmtx::FLAGS_FLOAT, true)?;
+            fmtx::format_float(spec, x)
+        }
+        b'p' => {
+            check(fmtx::FLAGS_CHAR, false)?;
+            match args[argn - 1].object() {
+                Some(addr) => fmtx::format_str(spec, format!("0x{addr:x}").as_bytes()),
+                None => fmtx::format_str(spec, b"(null)"),
+            }
+        }
+        b'q' => {
+            if spec.has_modifiers() {
+                return Err(Trap::Msg("specifier '%q' cannot have modifiers".into()));
+            }
+            match args[argn - 1] {
+                Value::Str(s) => {
+                    let mut out = Vec::new();
+                    fmtx::quote_string(&string::bytes(ctx.h, s)?, &mut out);
+                    out
+                }
+                Value::Int(i) => fmtx::quote_int(i),
+                Value::Float(f) => fmtx::quote_float(f),
+                Value::Nil => b"nil".to_vec(),
+                Value::Bool(b) => if b { b"true".to_vec() } else { b"false".to_vec() },
+                _ => return arg_error(argn, "format", "value has no literal form"),
+            }
+        }
+        _ => {
+            let form = String::from_utf8_lossy(&spec.form);
+            return Err(Trap::Msg(format!("invalid conversion '{form}' to 'format'")));
+        }
+    })
 }
 
 use crate::lua::text::pattern::{self, Capture};

@@ -52,89 +52,176 @@ pub fn fmt_int(i: i64) -> Vec<u8> {
     i.to_string().into_bytes()
 }
 
-/// Lua's string-to-number conversion (`lua_stringtonumber`).
-pub fn str_to_number(s: &[u8]) -> Option<Number> {
-    let text = std::str::from_utf8(s).ok()?;
-    let t = text.trim_matches(|c: char| c == ' ' || ('\t'..='\r').contains(&c));
-    if t.is_empty() || t.contains('\0') {
-        return None;
-    }
-    let (neg, body) = match t.as_bytes()[0] {
-        b'-' => (true, &t[1..]),
-        b'+' => (false, &t[1..]),
-        _ => (false, t),
-    };
-    if body.len() > 2 && (body.starts_with("0x") || body.starts_with("0X")) {
-        return hex_number(&body[2..], neg);
-    }
-    if body.is_empty() || !body.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'+' | b'-')) {
-        return None;
-    }
-    if body.bytes().all(|b| b.is_ascii_digit()) {
-        if let Ok(i) = body.parse::<i64>() {
-            return Some(Number::Int(if neg { i.wrapping_neg() } else { i }));
-        }
-        if neg && body.parse::<u64>().ok() == Some(1 << 63) {
-            return Some(Number::Int(i64::MIN));
-        }
-    }
-    let f: f64 = body.parse().ok()?;
-    if body.starts_with(['e', 'E']) || body == "." {
-        return None;
-    }
-    Some(Number::Float(if neg { -f } else { f }))
+/// C's `isspace` in the "C" locale.
+fn is_space(c: u8) -> bool {
+    c == b' ' || (b'\t'..=b'\r').contains(&c)
 }
 
-fn hex_number(digits: &str, neg: bool) -> Option<Number> {
-    let is_float = digits.contains(['.', 'p', 'P']);
-    if !is_float {
-        if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_hexdigit()) {
+fn trim_space(s: &[u8]) -> &[u8] {
+    let start = s.iter().position(|&c| !is_space(c)).unwrap_or(s.len());
+    let end = s.iter().rposition(|&c| !is_space(c)).map_or(start, |e| e + 1);
+    &s[start..end.max(start)]
+}
+
+/// Lua's string-to-number conversion (`lua_stringtonumber`): an integer
+/// numeral (decimal, or hexadecimal wrapping around) if it is one and
+/// fits, else a float numeral as C's `strtod` reads it (hexadecimal
+/// included, "inf" and "nan" excluded), with spaces around allowed.
+pub fn str_to_number(s: &[u8]) -> Option<Number> {
+    let t = trim_space(s);
+    if let Some(i) = str_to_int(t) {
+        return Some(Number::Int(i));
+    }
+    str_to_float(t).map(Number::Float)
+}
+
+fn split_sign(t: &[u8]) -> (bool, &[u8]) {
+    match t.first() {
+        Some(b'-') => (true, &t[1..]),
+        Some(b'+') => (false, &t[1..]),
+        _ => (false, t),
+    }
+}
+
+fn is_hex_prefix(t: &[u8]) -> bool {
+    t.len() >= 2 && t[0] == b'0' && (t[1] == b'x' || t[1] == b'X')
+}
+
+/// An integer numeral (already trimmed).
+fn str_to_int(t: &[u8]) -> Option<i64> {
+    let (neg, body) = split_sign(t);
+    if is_hex_prefix(body) {
+        let digits = &body[2..];
+        if digits.is_empty() || !digits.iter().all(u8::is_ascii_hexdigit) {
             return None;
         }
-        let mut v: u64 = 0;
-        for b in digits.bytes() {
-            v = v.wrapping_mul(16).wrapping_add(u64::from((b as char).to_digit(16)?));
-        }
-        let i = v as i64;
-        return Some(Number::Int(if neg { i.wrapping_neg() } else { i }));
+        let v = digits.iter().fold(0u64, |v, &d| v.wrapping_mul(16).wrapping_add(u64::from((d as char).to_digit(16).unwrap_or(0))));
+        return Some(if neg { (v as i64).wrapping_neg() } else { v as i64 });
     }
-    let (mant, exp) = match digits.find(['p', 'P']) {
-        Some(i) => (&digits[..i], Some(&digits[i + 1..])),
-        None => (digits, None),
-    };
-    let (int_part, frac_part) = mant.split_once('.').unwrap_or((mant, ""));
-    if int_part.is_empty() && frac_part.is_empty() {
+    if body.is_empty() || !body.iter().all(u8::is_ascii_digit) {
         return None;
     }
-    let mut value = 0f64;
-    for b in int_part.bytes() {
-        value = value * 16.0 + f64::from((b as char).to_digit(16)?);
+    // Decimal numerals that do not fit are floats.
+    let mut v: u64 = 0;
+    for &d in body {
+        v = v.checked_mul(10)?.checked_add(u64::from(d - b'0'))?;
     }
-    let mut scale = 1.0 / 16.0;
-    for b in frac_part.bytes() {
-        value += f64::from((b as char).to_digit(16)?) * scale;
-        scale /= 16.0;
+    if neg {
+        (v <= 1 << 63).then(|| (v as i64).wrapping_neg())
+    } else {
+        i64::try_from(v).ok()
     }
-    if let Some(e) = exp {
-        let e: i32 = e.parse().ok()?;
-        value *= 2f64.powi(e);
-    }
-    Some(Number::Float(if neg { -value } else { value }))
 }
 
-/// `tonumber(s, base)`.
+/// A float numeral (already trimmed), as `strtod` reads it.
+fn str_to_float(t: &[u8]) -> Option<f64> {
+    if t.iter().any(|&c| c == b'n' || c == b'N') {
+        return None;
+    }
+    let (neg, body) = split_sign(t);
+    let v = if is_hex_prefix(body) { hex_float(&body[2..])? } else { decimal_float(body)? };
+    Some(if neg { -v } else { v })
+}
+
+/// digits [. digits] [e [sign] digits], at least one digit before the exponent.
+fn decimal_float(b: &[u8]) -> Option<f64> {
+    let mut i = b.iter().take_while(|c| c.is_ascii_digit()).count();
+    let mut digits = i;
+    if b.get(i) == Some(&b'.') {
+        i += 1;
+        let frac = b[i..].iter().take_while(|c| c.is_ascii_digit()).count();
+        i += frac;
+        digits += frac;
+    }
+    if digits == 0 {
+        return None;
+    }
+    if matches!(b.get(i), Some(b'e' | b'E')) {
+        let mut j = i + 1;
+        if matches!(b.get(j), Some(b'+' | b'-')) {
+            j += 1;
+        }
+        let exp_digits = b[j..].iter().take_while(|c| c.is_ascii_digit()).count();
+        if exp_digits == 0 {
+            return None;
+        }
+        i = j + exp_digits;
+    }
+    if i != b.len() {
+        return None;
+    }
+    std::str::from_utf8(b).ok()?.parse::<f64>().ok()
+}
+
+/// Hex digits [. hex digits] [p [sign] decimal digits], after "0x".
+fn hex_float(b: &[u8]) -> Option<f64> {
+    let mut mantissa: u64 = 0;
+    let mut exp: i64 = 0;
+    let mut any = false;
+    let mut i = 0;
+    let mut seen_dot = false;
+    while let Some(&c) = b.get(i) {
+        if c == b'.' && !seen_dot {
+            seen_dot = true;
+        } else if let Some(d) = (c as char).to_digit(16) {
+            any = true;
+            // Keep 60 significant bits; later digits only scale.
+            if mantissa >> 56 == 0 {
+                mantissa = mantissa * 16 + u64::from(d);
+                if seen_dot {
+                    exp -= 4;
+                }
+            } else if !seen_dot {
+                exp += 4;
+            }
+        } else {
+            break;
+        }
+        i += 1;
+    }
+    if !any {
+        return None;
+    }
+    if matches!(b.get(i), Some(b'p' | b'P')) {
+        let after_p = &b[i + 1..];
+        let (neg, rest) = split_sign(after_p);
+        let sign_len = after_p.len() - rest.len();
+        let n = rest.iter().take_while(|c| c.is_ascii_digit()).count();
+        if n == 0 {
+            return None;
+        }
+        let e = rest[..n].iter().fold(0i64, |e, &d| (e * 10 + i64::from(d - b'0')).min(1 << 20));
+        exp += if neg { -e } else { e };
+        i += 1 + sign_len + n;
+    }
+    if i != b.len() {
+        return None;
+    }
+    Some(scale_by_pow2(mantissa as f64, exp))
+}
+
+/// x * 2^exp without overflowing the intermediate power.
+fn scale_by_pow2(mut x: f64, mut exp: i64) -> f64 {
+    while exp > 1000 {
+        x *= 2f64.powi(1000);
+        exp -= 1000;
+    }
+    while exp < -1000 {
+        x *= 2f64.powi(-1000);
+        exp += 1000;
+    }
+    x * 2f64.powi(exp as i32)
+}
+
+/// `tonumber(s, base)`: an optional '-' or '+', then digits of the base.
 pub fn str_to_int_base(s: &[u8], base: u32) -> Option<i64> {
-    let text = std::str::from_utf8(s).ok()?.trim_matches(|c: char| c == ' ' || ('\t'..='\r').contains(&c));
-    let (neg, digits) = match text.strip_prefix('-') {
-        Some(rest) => (true, rest),
-        None => (false, text),
-    };
+    let (neg, digits) = split_sign(trim_space(s));
     if digits.is_empty() {
         return None;
     }
     let mut v: i64 = 0;
-    for c in digits.chars() {
-        let d = c.to_digit(36)?;
+    for &c in digits {
+        let d = (c as char).to_digit(36)?;
         if d >= base {
             return None;
         }

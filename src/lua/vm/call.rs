@@ -81,19 +81,27 @@ impl Ctx<'_> {
         Ok(())
     }
 
-    /// Counts a call made for a metamethod or a native ("C level").
-    pub fn enter_c_level(&mut self) -> LuaResult<()> {
-        let n = self.h.read_u64(self.th + T_CCALLS)? + 1;
-        if n > MAX_CCALLS {
+    /// Counts a call made for a metamethod or a native ("C level"). The
+    /// upper half of T_CCALLS counts the calls a coroutine cannot yield
+    /// across (made by natives without a yieldable continuation), as Lua's
+    /// `nny`.
+    pub fn enter_c_level(&mut self, yieldable: bool) -> LuaResult<()> {
+        let n = self.h.read_u64(self.th + T_CCALLS)? + c_level(yieldable);
+        if n & 0xffff_ffff > MAX_CCALLS {
             return Err(Trap::Msg("C stack overflow".into()));
         }
         self.h.write_u64(self.th + T_CCALLS, n)?;
         Ok(())
     }
 
-    fn leave_c_level(&mut self) -> Result<(), Fault> {
+    fn leave_c_level(&mut self, yieldable: bool) -> Result<(), Fault> {
         let n = self.h.read_u64(self.th + T_CCALLS)?;
-        self.h.write_u64(self.th + T_CCALLS, n.saturating_sub(1))
+        self.h.write_u64(self.th + T_CCALLS, n.saturating_sub(c_level(yieldable)))
+    }
+
+    /// Can the running coroutine yield now (not inside a non-yieldable call)?
+    pub fn can_yield(&mut self) -> Result<bool, Fault> {
+        Ok(self.h.read_u64(self.th + T_CCALLS)? >> 32 == 0)
     }
 
     /// The CallInfo above the current one, reusing a cached block.
@@ -108,6 +116,14 @@ impl Ctx<'_> {
         }
         self.h.write_u64(self.th + T_CI, next)?;
         Ok(next)
+    }
+}
+
+fn c_level(yieldable: bool) -> u64 {
+    if yieldable {
+        1
+    } else {
+        (1 << 32) | 1
     }
 }
 
@@ -242,7 +258,8 @@ pub fn handle_native_result(ctx: &mut Ctx, ci: Addr, result: NativeResult) -> Lu
                 ctx.set(slot + (1 + i as u64) * VALUE_SIZE, *a)?;
             }
             let status = ctx.h.read_u64(ci + CI_STATUS)?;
-            let flags = cs::CONTINUE | if protected { cs::PROTECTED } else { 0 };
+            let yieldable = native_can_yield_in_calls(ctx, ci)?;
+            let flags = cs::CONTINUE | if protected { cs::PROTECTED } else { 0 } | if yieldable { 0 } else { cs::NOYIELD };
             ctx.h.write_u64(ci + CI_STATUS, status | flags)?;
             if protected {
                 // Errors unwind straight to the innermost handler: no walk over frames.
@@ -252,7 +269,7 @@ pub fn handle_native_result(ctx: &mut Ctx, ci: Addr, result: NativeResult) -> Lu
                 let levels = ctx.h.read_u64(ctx.th + T_CCALLS)?;
                 ctx.h.write_u64(ci + CI_CCALLS, levels)?;
             }
-            ctx.enter_c_level()?;
+            ctx.enter_c_level(yieldable)?;
             ctx.h.write_u64(ci + CI_K, k)?;
             ctx.h.write_u64(ci + CI_K1, slot)?;
             precall(ctx, slot, args.len() as u64, MULTRET)
@@ -271,6 +288,15 @@ pub fn handle_native_result(ctx: &mut Ctx, ci: Addr, result: NativeResult) -> Lu
         NativeResult::Resume { co, args, k } => super::super::lib::coroutine::switch_to(ctx, ci, co, args, k),
         NativeResult::Yield(values) => super::super::lib::coroutine::yield_from(ctx, ci, values),
     }
+}
+
+/// Natives whose calls a coroutine may yield across (the reference's
+/// lua_pcallk/lua_callk users); the others call Lua without a way back.
+fn native_can_yield_in_calls(ctx: &mut Ctx, ci: Addr) -> Result<bool, Fault> {
+    let func_slot = ctx.h.read_u64(ci + CI_FUNC)?;
+    let Value::NativeFn(nf) = ctx.get(func_slot)? else { return Ok(true) };
+    let id = ctx.h.read_u64(nf + NF_ID)?;
+    Ok(native_def(id).is_some_and(|d| matches!((d.lib, d.name), ("", "pcall" | "xpcall" | "pairs") | ("-", "main"))))
 }
 
 /// Pops frame `ci`, delivering `values` as its results, and continues the caller.
@@ -319,7 +345,7 @@ fn after_return(ctx: &mut Ctx, ci: Addr, first: Addr, n: u64) -> LuaResult<()> {
         return super::super::lib::coroutine::finish(ctx, Ok(values));
     }
     if status & (cs::FINISH_OP | cs::CONTINUE) != 0 {
-        ctx.leave_c_level()?;
+        ctx.leave_c_level(status & cs::NOYIELD == 0)?;
     }
     if status & cs::LUA != 0 {
         if status & cs::CLOSING != 0 {
@@ -350,7 +376,7 @@ fn after_return(ctx: &mut Ctx, ci: Addr, first: Addr, n: u64) -> LuaResult<()> {
 /// Runs the continuation of native frame `ci` with a call's outcome.
 pub fn continue_native(ctx: &mut Ctx, ci: Addr, input: ContinuationInput) -> LuaResult<()> {
     let status = ctx.h.read_u64(ci + CI_STATUS)?;
-    ctx.h.write_u64(ci + CI_STATUS, status & !(cs::CONTINUE | cs::PROTECTED))?;
+    ctx.h.write_u64(ci + CI_STATUS, status & !(cs::CONTINUE | cs::PROTECTED | cs::NOYIELD))?;
     if status & cs::PROTECTED != 0 {
         let outer = ctx.h.read_u64(ci + CI_HANDLER_PREV)?;
         ctx.h.write_u64(ctx.th + T_HANDLER, outer)?;

@@ -117,7 +117,7 @@ pub fn unwind_next(ctx: &mut Ctx, ci: Addr) -> LuaResult<()> {
     ctx.h.write_u64(ctx.th + T_HANDLER, ci)?;
     let levels = ctx.h.read_u64(ctx.th + T_CCALLS)?;
     ctx.h.write_u64(ci + CI_CCALLS, levels)?;
-    ctx.enter_c_level()?;
+    ctx.enter_c_level(true)?;
     match precall(ctx, at, 2, 0) {
         // Raised from the native frame: no position, as in the reference.
         Err(Trap::Msg(m)) => Err(Trap::Error(ctx.new_str(m.as_bytes())?)),

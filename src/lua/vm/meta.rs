@@ -57,7 +57,7 @@ pub fn call_meta(ctx: &mut Ctx, f: Value, args: &[Value]) -> LuaResult<()> {
     }
     let status = ctx.h.read_u64(ci + CI_STATUS)?;
     ctx.h.write_u64(ci + CI_STATUS, status | cs::FINISH_OP)?;
-    ctx.enter_c_level()?;
+    ctx.enter_c_level(true)?;
     precall(ctx, slot, args.len() as u64, 1)
 }
 
@@ -120,7 +120,7 @@ pub fn set_index(ctx: &mut Ctx, mut obj: Value, key: Value, value: Value) -> Lua
             ctx.set(slot + 3 * VALUE_SIZE, value)?;
             let status = ctx.h.read_u64(ci + CI_STATUS)?;
             ctx.h.write_u64(ci + CI_STATUS, status | cs::FINISH_OP)?;
-            ctx.enter_c_level()?;
+            ctx.enter_c_level(true)?;
             precall(ctx, slot, 3, 0)?;
             return Ok(false);
         }
@@ -292,6 +292,28 @@ pub fn less(ctx: &mut Ctx, a: Value, b: Value, or_equal: bool) -> LuaResult<Opti
     }
     call_meta(ctx, tm, &[a, b])?;
     Ok(None)
+}
+
+/// `a < b` for a native (lua_compare): the answer, or the `__lt`
+/// metamethod to call with (a, b). A failure carries no position: the
+/// reference raises it with the native running.
+pub fn less_for_native(ctx: &mut Ctx, a: Value, b: Value) -> LuaResult<Result<bool, Value>> {
+    if let (Some(x), Some(y)) = (as_number(a), as_number(b)) {
+        return Ok(Ok(num::lt_num(x, y)));
+    }
+    if let (Value::Str(x), Value::Str(y)) = (a, b) {
+        return Ok(Ok(string::compare(ctx.h, x, y)?.is_lt()));
+    }
+    let mut tm = get_tm(ctx, a, "__lt")?;
+    if tm.is_nil() {
+        tm = get_tm(ctx, b, "__lt")?;
+    }
+    if tm.is_nil() {
+        let (ta, tb) = (type_name_of(ctx, a)?, type_name_of(ctx, b)?);
+        let msg = if ta == tb { format!("attempt to compare two {ta} values") } else { format!("attempt to compare {ta} with {tb}") };
+        return Err(Trap::Error(ctx.new_str(msg.as_bytes())?));
+    }
+    Ok(Err(tm))
 }
 
 /// `#v` with `__len`. `Ok(None)`: a metamethod call was started.
