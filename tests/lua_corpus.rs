@@ -33,8 +33,8 @@ fn known_failures(list: &str) -> BTreeSet<String> {
 }
 
 /// Runs one program the way regen.sh runs lua5.4 and renders the result in
-/// the .expected format.
-fn run(name: &str, extra: &[&str]) -> String {
+/// the .expected format (bytes: programs may print any bytes).
+fn run(name: &str, extra: &[&str]) -> Vec<u8> {
     let out = Command::new(env!("CARGO_BIN_EXE_vheap"))
         .arg("run")
         .arg(format!("{name}.lua"))
@@ -43,12 +43,14 @@ fn run(name: &str, extra: &[&str]) -> String {
         .stdin(Stdio::null())
         .output()
         .expect("run vheap");
-    let mut text = String::from_utf8_lossy(&out.stdout).into_owned();
+    let mut text = out.stdout;
     if !out.status.success() {
         let code = out.status.code().unwrap_or(-1);
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        let first = stderr.lines().next().unwrap_or("");
-        text.push_str(&format!("--- exit {code}\n{}\n", first.strip_prefix("vheap: ").unwrap_or(first)));
+        let first = out.stderr.split(|&b| b == b'\n').next().unwrap_or(&[]);
+        let first = first.strip_prefix(b"vheap: ").unwrap_or(first);
+        text.extend_from_slice(format!("--- exit {code}\n").as_bytes());
+        text.extend_from_slice(first);
+        text.push(b'\n');
     }
     text
 }
@@ -70,7 +72,7 @@ fn check_all(extra: &'static [&'static str], lists: &[&str]) {
                 let Some(name) = queue.lock().unwrap().pop() else { return };
                 let expected = std::fs::read(corpus_dir().join(format!("{name}.expected"))).unwrap();
                 let actual = run(&name, extra);
-                if actual.as_bytes() != expected.as_slice() {
+                if actual != expected {
                     failures.lock().unwrap().push(name);
                 }
             })
