@@ -147,6 +147,8 @@ pub mod cs {
     pub const UNWINDING: u64 = 256;
     /// A native waiting for a call that its coroutine cannot yield across.
     pub const NOYIELD: u64 = 512;
+    /// A native that asked to go on in the next step (NativeResult::Again).
+    pub const PENDING: u64 = 1024;
 }
 
 /// Results wanted: all of them.

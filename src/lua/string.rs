@@ -20,8 +20,71 @@ const S_HASH: Addr = 24;
 const S_CHAIN: Addr = 32;
 pub const S_DATA: Addr = 40;
 
+/// The hash of a string's bytes. Long strings use a hash that can also be
+/// computed a slice at a time (`LongHash`), for strings built over many steps.
 pub fn hash_bytes(bytes: &[u8]) -> u64 {
-    xxhash_rust::xxh3::xxh3_64(bytes)
+    if bytes.len() <= SHORT_MAX {
+        xxhash_rust::xxh3::xxh3_64(bytes)
+    } else {
+        let mut lh = LongHash::new();
+        lh.update(bytes);
+        lh.finish(bytes.len() as u64)
+    }
+}
+
+/// FNV-1a over the bytes, mixed at the end; its whole state is one word,
+/// so it can wait in the heap between two slices.
+#[derive(Clone, Copy)]
+pub struct LongHash(pub u64);
+
+impl LongHash {
+    pub fn new() -> Self {
+        LongHash(0xcbf2_9ce4_8422_2325)
+    }
+
+    pub fn update(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+
+    pub fn finish(self, len: u64) -> u64 {
+        let mut x = self.0 ^ len;
+        x = (x ^ (x >> 33)).wrapping_mul(0xff51_afd7_ed55_8ccd);
+        x = (x ^ (x >> 33)).wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+        x ^ (x >> 33)
+    }
+}
+
+impl Default for LongHash {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// A long string of `len` bytes whose contents (and hash) are still to be
+/// written, a slice at a time, with `write_at` and `set_hash`.
+pub fn new_unfilled(h: &mut Heap, g: Addr, len: u64) -> Result<Addr, Fault> {
+    let s = new_object(h, g, Kind::Str, S_DATA + len)?;
+    h.write_u64(s + S_LEN, len)?;
+    h.write_u64(s + S_HASH, 0)?;
+    h.write_u64(s + S_CHAIN, 0)?;
+    Ok(s)
+}
+
+pub fn write_at(h: &mut Heap, s: Addr, offset: u64, bytes: &[u8]) -> Result<(), Fault> {
+    h.write_bytes(s + S_DATA + offset, bytes)
+}
+
+pub fn set_hash(h: &mut Heap, s: Addr, hash: u64) -> Result<(), Fault> {
+    h.write_u64(s + S_HASH, hash)
+}
+
+/// Bytes `from..from + n` of a string.
+pub fn bytes_range(h: &mut Heap, s: Addr, from: u64, n: usize) -> Result<Vec<u8>, Fault> {
+    let mut out = vec![0u8; n];
+    h.read_bytes(s + S_DATA + from, &mut out)?;
+    Ok(out)
 }
 
 /// Makes a string with these bytes (interning short ones).

@@ -11,6 +11,7 @@
 //! native's original arguments and the call's results.
 
 pub mod base;
+pub mod builder;
 pub mod coroutine;
 pub mod mathlib;
 pub mod oslib;
@@ -65,11 +66,11 @@ natives![
     ("", "collectgarbage", base::collectgarbage, None),
     ("", "unpack", tablib::unpack, None),
     ("string", "len", strlib::len, None),
-    ("string", "sub", strlib::sub, None),
-    ("string", "upper", strlib::upper, None),
-    ("string", "lower", strlib::lower, None),
-    ("string", "rep", strlib::rep, None),
-    ("string", "reverse", strlib::reverse, None),
+    ("string", "sub", strlib::sub, Some(strlib::sub_k)),
+    ("string", "upper", strlib::upper, Some(strlib::upper_k)),
+    ("string", "lower", strlib::lower, Some(strlib::lower_k)),
+    ("string", "rep", strlib::rep, Some(strlib::rep_k)),
+    ("string", "reverse", strlib::reverse, Some(strlib::reverse_k)),
     ("string", "byte", strlib::byte, None),
     ("string", "char", strlib::char, None),
     ("string", "format", strlib::format, Some(strlib::format_k)),
@@ -78,9 +79,9 @@ natives![
     ("string", "gmatch", strlib::gmatch, None),
     ("-", "gmatch_iter", strlib::gmatch_iter, None),
     ("string", "gsub", strlib::gsub, Some(strlib::gsub_k)),
-    ("table", "insert", tablib::insert, None),
-    ("table", "remove", tablib::remove, None),
-    ("table", "concat", tablib::concat, None),
+    ("table", "insert", tablib::insert, Some(tablib::insert_k)),
+    ("table", "remove", tablib::remove, Some(tablib::remove_k)),
+    ("table", "concat", tablib::concat, Some(tablib::concat_k)),
     ("table", "unpack", tablib::unpack, None),
     ("table", "pack", tablib::pack, None),
     ("table", "sort", tablib::sort, Some(tablib::sort_k)),
@@ -134,6 +135,8 @@ natives![
     ("-", "__idiv", strlib::arith_idiv, None),
     ("-", "__unm", strlib::arith_unm, None),
     ("-", "main", base::main, Some(base::main_k)),
+    ("table", "move", tablib::move_, Some(tablib::move_k)),
+    ("-", "concat", builder::concat_long, Some(builder::concat_long_k)),
 ];
 
 pub fn native_def(id: u64) -> Option<&'static NativeDef> {
@@ -341,4 +344,155 @@ pub fn frame_args(ctx: &mut Ctx, ci: Addr) -> Result<Vec<Value>, Fault> {
         args.push(ctx.get(func + (1 + i) * VALUE_SIZE)?);
     }
     Ok(args)
+}
+
+// ----- state of natives that work in slices or wait for calls ---------------
+
+/// Integers and values a native keeps in its frame, in the slots after its
+/// arguments, while it waits for calls or works in slices
+/// (`NativeResult::Again`). The collector sees them; nothing else does.
+pub struct Saved {
+    base: Addr,
+}
+
+impl Saved {
+    /// The `n` state slots of the running native with `nargs` arguments
+    /// (made, all nil, on first use).
+    pub fn open(ctx: &mut Ctx, nargs: usize, n: usize) -> LuaResult<Saved> {
+        use super::state::{CI_FUNC, CI_TOP};
+        use super::value::VALUE_SIZE;
+        let ci = ctx.ci()?;
+        let base = ctx.h.read_u64(ci + CI_FUNC)? + (1 + nargs as u64) * VALUE_SIZE;
+        let want = base + n as u64 * VALUE_SIZE;
+        let top = ctx.h.read_u64(ci + CI_TOP)?;
+        if top < want {
+            ctx.check_stack(top, (want - top) / VALUE_SIZE)?;
+            let mut slot = top;
+            while slot < want {
+                ctx.set(slot, Value::Nil)?;
+                slot += VALUE_SIZE;
+            }
+            ctx.h.write_u64(ci + CI_TOP, want)?;
+        }
+        Ok(Saved { base })
+    }
+
+    fn slot(&self, i: usize) -> Addr {
+        self.base + i as u64 * super::value::VALUE_SIZE
+    }
+
+    pub fn val(&self, ctx: &mut Ctx, i: usize) -> LuaResult<Value> {
+        Ok(ctx.get(self.slot(i))?)
+    }
+
+    pub fn set_val(&self, ctx: &mut Ctx, i: usize, v: Value) -> LuaResult<()> {
+        Ok(ctx.set(self.slot(i), v)?)
+    }
+
+    /// An integer slot (nil reads as 0).
+    pub fn int(&self, ctx: &mut Ctx, i: usize) -> LuaResult<i64> {
+        Ok(match ctx.get(self.slot(i))? {
+            Value::Int(v) => v,
+            _ => 0,
+        })
+    }
+
+    pub fn set_int(&self, ctx: &mut Ctx, i: usize, v: i64) -> LuaResult<()> {
+        Ok(ctx.set(self.slot(i), Value::Int(v))?)
+    }
+}
+
+/// A VM operation done by a native (indexing, comparing, length) fails
+/// without a position: the reference raises it with the native running.
+pub fn no_position<T>(ctx: &mut Ctx, r: LuaResult<T>) -> LuaResult<T> {
+    match r {
+        Err(Trap::Msg(m)) => Err(Trap::Error(ctx.new_str(m.as_bytes())?)),
+        other => other,
+    }
+}
+
+/// A table access by a native: done now, or a metamethod to call first.
+pub enum Got<T> {
+    Now(T),
+    Call(Value, Vec<Value>),
+}
+
+/// `t[i]` as `lua_geti` reads it (`__index` included).
+pub fn geti(ctx: &mut Ctx, t: Value, i: i64) -> LuaResult<Got<Value>> {
+    if let Value::Table(tab) = t {
+        let v = table::get_int(ctx.h, tab, i)?;
+        if !v.is_nil() || table::metatable(ctx.h, tab)? == 0 {
+            return Ok(Got::Now(v));
+        }
+    }
+    let r = base::index_from_native(ctx, t, Value::Int(i));
+    Ok(match no_position(ctx, r)? {
+        Ok(v) => Got::Now(v),
+        Err((tm, obj)) => Got::Call(tm, vec![obj, Value::Int(i)]),
+    })
+}
+
+/// `t[i] = v` as `lua_seti` does it (`__newindex` included).
+pub fn seti(ctx: &mut Ctx, t: Value, i: i64, v: Value) -> LuaResult<Got<()>> {
+    let key = Value::Int(i);
+    let mut obj = t;
+    for _ in 0..2000 {
+        let tm = match obj {
+            Value::Table(tab) => {
+                let fast = table::metatable(ctx.h, tab)? == 0 || !table::get(ctx.h, tab, key)?.is_nil();
+                let tm = if fast { Value::Nil } else { meta::get_tm(ctx, obj, "__newindex")? };
+                if tm.is_nil() {
+                    let r = meta::raw_set(ctx, tab, key, v);
+                    no_position(ctx, r)?;
+                    return Ok(Got::Now(()));
+                }
+                tm
+            }
+            _ => {
+                let tm = meta::get_tm(ctx, obj, "__newindex")?;
+                if tm.is_nil() {
+                    let msg = format!("attempt to index a {} value", meta::type_name_of(ctx, obj)?);
+                    return Err(Trap::Error(ctx.new_str(msg.as_bytes())?));
+                }
+                tm
+            }
+        };
+        if tm.is_function() {
+            return Ok(Got::Call(tm, vec![obj, key, v]));
+        }
+        obj = tm;
+    }
+    Err(Trap::Error(ctx.new_str(b"'__newindex' chain too long; possible loop")?))
+}
+
+/// `#t` as `luaL_len` computes it (`__len` included): the length, or the
+/// call whose result `len_value` then checks.
+pub fn len_of(ctx: &mut Ctx, t: Value) -> LuaResult<Got<i64>> {
+    let tm = meta::get_tm(ctx, t, "__len")?;
+    if !tm.is_nil() {
+        return Ok(Got::Call(tm, vec![t]));
+    }
+    match t {
+        Value::Table(tab) => Ok(Got::Now(table::length(ctx.h, tab)? as i64)),
+        Value::Str(s) => Ok(Got::Now(super::string::len(ctx.h, s)? as i64)),
+        _ => {
+            let msg = format!("attempt to get length of a {} value", meta::type_name_of(ctx, t)?);
+            Err(Trap::Error(ctx.new_str(msg.as_bytes())?))
+        }
+    }
+}
+
+/// The result of a `__len` call as `luaL_len` accepts it.
+pub fn len_value(ctx: &mut Ctx, v: Value) -> LuaResult<i64> {
+    let n = match v {
+        Value::Int(i) => Some(i),
+        Value::Float(f) => super::text::number::float_to_int_exact(f),
+        Value::Str(s) => match super::text::number::str_to_number(&super::string::bytes(ctx.h, s)?) {
+            Some(super::text::number::Number::Int(i)) => Some(i),
+            Some(super::text::number::Number::Float(f)) => super::text::number::float_to_int_exact(f),
+            None => None,
+        },
+        _ => None,
+    };
+    n.ok_or_else(|| Trap::Msg("object length is not an integer".into()))
 }

@@ -16,37 +16,86 @@ fn pos_relative(pos: i64, len: usize) -> i64 {
 }
 
 pub fn len(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
-    let s = check_bytes(ctx, args, 1, "len")?;
-    ret1(Value::Int(s.len() as i64))
+    let (_, n) = source_len(ctx, args, "len")?;
+    ret1(Value::Int(n as i64))
 }
 
-pub fn sub(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
-    let s = check_bytes(ctx, args, 1, "sub")?;
-    let i = check_int(ctx, args, 2, "sub")?;
-    let j = opt_int(ctx, args, 3, "sub", -1)?;
-    let l = s.len();
-    let mut start = pos_relative(i, l);
-    let mut end = pos_relative(j, l);
-    if start < 1 {
-        start = 1;
+/// upper, lower, reverse, sub and rep make their results a slice per step
+/// (see `builder::fill`), reading only the part of the source they need.
+fn source_len(ctx: &mut Ctx, args: &[Value], fname: &str) -> LuaResult<(Option<Addr>, u64)> {
+    match arg(args, 1) {
+        Value::Str(s) => Ok((Some(s), string::len(ctx.h, s)?)),
+        _ => Ok((None, check_bytes(ctx, args, 1, fname)?.len() as u64)),
     }
-    if end > l as i64 {
-        end = l as i64;
-    }
-    if start > end {
-        return ret1(ctx.new_str(b"")?);
-    }
-    ret1(ctx.new_str(&s[(start - 1) as usize..end as usize])?)
+}
+
+/// Bytes `from..from + n` of argument 1 (a string, or a number's text).
+fn source_range(ctx: &mut Ctx, args: &[Value], src: Option<Addr>, from: u64, n: usize) -> LuaResult<Vec<u8>> {
+    Ok(match src {
+        Some(s) => string::bytes_range(ctx.h, s, from, n)?,
+        None => check_bytes(ctx, args, 1, "")?[from as usize..from as usize + n].to_vec(),
+    })
+}
+
+fn map_bytes(ctx: &mut Ctx, args: &[Value], fname: &str, f: fn(&mut [u8])) -> LuaResult<NativeResult> {
+    let (src, len) = source_len(ctx, args, fname)?;
+    let st = Saved::open(ctx, args.len(), super::builder::FILL_SLOTS)?;
+    let r = super::builder::fill(ctx, &st, 0, len, |ctx, from, n| {
+        let mut b = source_range(ctx, args, src, from, n)?;
+        f(&mut b);
+        Ok(b)
+    })?;
+    Ok(super::builder::filled(r))
 }
 
 pub fn upper(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
-    let s = check_bytes(ctx, args, 1, "upper")?;
-    ret1(ctx.new_str(&s.to_ascii_uppercase())?)
+    map_bytes(ctx, args, "upper", |b| b.make_ascii_uppercase())
+}
+
+pub fn upper_k(ctx: &mut Ctx, _k: u64, _input: ContinuationInput, args: &[Value]) -> LuaResult<NativeResult> {
+    upper(ctx, args)
 }
 
 pub fn lower(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
-    let s = check_bytes(ctx, args, 1, "lower")?;
-    ret1(ctx.new_str(&s.to_ascii_lowercase())?)
+    map_bytes(ctx, args, "lower", |b| b.make_ascii_lowercase())
+}
+
+pub fn lower_k(ctx: &mut Ctx, _k: u64, _input: ContinuationInput, args: &[Value]) -> LuaResult<NativeResult> {
+    lower(ctx, args)
+}
+
+pub fn reverse(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
+    let (src, len) = source_len(ctx, args, "reverse")?;
+    let st = Saved::open(ctx, args.len(), super::builder::FILL_SLOTS)?;
+    let r = super::builder::fill(ctx, &st, 0, len, |ctx, from, n| {
+        let mut b = source_range(ctx, args, src, len - from - n as u64, n)?;
+        b.reverse();
+        Ok(b)
+    })?;
+    Ok(super::builder::filled(r))
+}
+
+pub fn reverse_k(ctx: &mut Ctx, _k: u64, _input: ContinuationInput, args: &[Value]) -> LuaResult<NativeResult> {
+    reverse(ctx, args)
+}
+
+pub fn sub(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
+    let (src, l) = source_len(ctx, args, "sub")?;
+    let i = check_int(ctx, args, 2, "sub")?;
+    let j = opt_int(ctx, args, 3, "sub", -1)?;
+    let start = pos_relative(i, l as usize).max(1);
+    let end = pos_relative(j, l as usize).min(l as i64);
+    if start > end {
+        return ret1(ctx.new_str(b"")?);
+    }
+    let first = (start - 1) as u64;
+    let st = Saved::open(ctx, args.len(), super::builder::FILL_SLOTS)?;
+    let r = super::builder::fill(ctx, &st, 0, (end - start + 1) as u64, |ctx, from, n| source_range(ctx, args, src, first + from, n))?;
+    Ok(super::builder::filled(r))
+}
+
+pub fn sub_k(ctx: &mut Ctx, _k: u64, _input: ContinuationInput, args: &[Value]) -> LuaResult<NativeResult> {
+    sub(ctx, args)
 }
 
 /// The most bytes a string may have (beyond, "resulting string too large").
@@ -59,24 +108,29 @@ pub fn rep(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
     if n <= 0 {
         return ret1(ctx.new_str(b"")?);
     }
-    let total = (s.len() as u64 + sep.len() as u64).saturating_mul(n as u64);
+    let unit = s.len() as u64 + sep.len() as u64;
+    let total = unit.saturating_mul(n as u64).saturating_sub(sep.len() as u64);
     if total >= MAX_STRING {
         return Err(Trap::Msg("resulting string too large".into()));
     }
-    let mut out = Vec::with_capacity(total as usize);
-    for i in 0..n {
-        out.extend_from_slice(&s);
-        if i + 1 < n {
-            out.extend_from_slice(&sep);
+    let mut pattern = s.clone();
+    pattern.extend_from_slice(&sep);
+    let st = Saved::open(ctx, args.len(), super::builder::FILL_SLOTS)?;
+    let r = super::builder::fill(ctx, &st, 0, total, |_, from, len| {
+        let mut out = Vec::with_capacity(len);
+        let mut at = (from % unit.max(1)) as usize;
+        while out.len() < len {
+            let take = (pattern.len() - at).min(len - out.len());
+            out.extend_from_slice(&pattern[at..at + take]);
+            at = (at + take) % pattern.len();
         }
-    }
-    ret1(ctx.new_str(&out)?)
+        Ok(out)
+    })?;
+    Ok(super::builder::filled(r))
 }
 
-pub fn reverse(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
-    let mut s = check_bytes(ctx, args, 1, "reverse")?;
-    s.reverse();
-    ret1(ctx.new_str(&s)?)
+pub fn rep_k(ctx: &mut Ctx, _k: u64, _input: ContinuationInput, args: &[Value]) -> LuaResult<NativeResult> {
+    rep(ctx, args)
 }
 
 pub fn byte(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
@@ -259,7 +313,6 @@ fn format_value(ctx: &mut Ctx, args: &[Value], argn: usize, spec: &fmtx::Spec) -
 }
 
 use crate::lua::text::pattern::{self, Capture};
-use crate::lua::state::CI_K2;
 
 /// The values of a match's captures (or whole match) as Lua values.
 fn capture_values(ctx: &mut Ctx, subject: &[u8], caps: &[Capture]) -> LuaResult<Vec<Value>> {
@@ -358,17 +411,23 @@ pub fn gmatch_iter(ctx: &mut Ctx, _args: &[Value]) -> LuaResult<NativeResult> {
     }
 }
 
-// gsub keeps its progress in a heap block (address in the frame's CI_K2),
-// so a replacement function can run as a VM call between two matches:
-// [next position, replacements done, last match end + 1 (0: none),
-//  pieces table, pending match start, pending match end].
-const G_POS: u64 = 0;
-const G_COUNT: u64 = 8;
-const G_LAST: u64 = 16;
-const G_PIECES: u64 = 24;
-const G_MSTART: u64 = 32;
-const G_MEND: u64 = 40;
-const G_SIZE: u64 = 48;
+// gsub works in slices, its progress in frame slots: the position in the
+// subject, the replacements made, where the last match ended (+1; 0: none),
+// the match whose replacement a call is computing, and the result's rope.
+const GS_POS: usize = 0;
+const GS_COUNT: usize = 1;
+const GS_LAST: usize = 2;
+const GS_MSTART: usize = 3;
+const GS_MEND: usize = 4;
+/// 0: matching; 1: a replacement call is running; 2: copying the rest;
+/// 3: assembling the result.
+const GS_STAGE: usize = 5;
+const GS_ROPE: usize = 6;
+const GS_SLOTS: usize = GS_ROPE + Rope::SLOTS;
+/// Match attempts per step.
+const GS_SLICE: u32 = 1024;
+
+use super::builder::{Rope, FILL_SLICE};
 
 pub fn gsub(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
     check_bytes(ctx, args, 1, "gsub")?;
@@ -378,74 +437,84 @@ pub fn gsub(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
         Value::Str(_) | Value::Int(_) | Value::Float(_) | Value::Table(_) | Value::LuaFn(_) | Value::NativeFn(_) => {}
         _ => return type_error(ctx, args, 3, "gsub", "string/function/table"),
     }
-    let state = ctx.h.alloc(G_SIZE)?;
-    for off in (0..G_SIZE).step_by(8) {
-        ctx.h.write_u64(state + off, 0)?;
+    if !arg(args, 4).is_nil() {
+        check_int(ctx, args, 4, "gsub")?;
     }
-    let pieces = crate::lua::table::new_table(ctx.h, ctx.g, 0, 0)?;
-    ctx.h.write_u64(state + G_PIECES, pieces)?;
-    ctx.keep_in_frame(Value::Table(pieces))?;
-    let ci = ctx.ci()?;
-    ctx.h.write_u64(ci + CI_K2, state)?;
-    gsub_run(ctx, args, state, None)
+    let st = Saved::open(ctx, args.len(), GS_SLOTS)?;
+    gsub_run(ctx, args, &st, None)
 }
 
 pub fn gsub_k(ctx: &mut Ctx, _k: u64, input: ContinuationInput, args: &[Value]) -> LuaResult<NativeResult> {
     let results = input.map_err(Trap::Error)?;
-    let ci = ctx.ci()?;
-    let state = ctx.h.read_u64(ci + CI_K2)?;
-    gsub_run(ctx, args, state, Some(results.first().copied().unwrap_or(Value::Nil)))
+    let st = Saved::open(ctx, args.len(), GS_SLOTS)?;
+    let pending = if st.int(ctx, GS_STAGE)? == 1 {
+        st.set_int(ctx, GS_STAGE, 0)?;
+        Some(results.first().copied().unwrap_or(Value::Nil))
+    } else {
+        None
+    };
+    gsub_run(ctx, args, &st, pending)
 }
 
-fn push_piece(ctx: &mut Ctx, pieces: Addr, bytes: &[u8]) -> LuaResult<()> {
-    if bytes.is_empty() {
-        return Ok(());
-    }
-    let n = crate::lua::table::length(ctx.h, pieces)? as i64;
-    let s = ctx.new_str(bytes)?;
-    crate::lua::table::set_int(ctx.h, pieces, n + 1, s)?;
-    Ok(())
-}
-
-/// Applies a replacement value (from a table or function) for the pending match.
-fn apply_value(ctx: &mut Ctx, s: &[u8], pieces: Addr, m_start: usize, m_end: usize, v: Value) -> LuaResult<()> {
+/// Adds a table's or function's replacement value for the match `m_start..m_end`.
+fn apply_value(ctx: &mut Ctx, rope: &mut Rope, s: &[u8], m_start: usize, m_end: usize, v: Value) -> LuaResult<()> {
     match v {
-        Value::Nil | Value::Bool(false) => push_piece(ctx, pieces, &s[m_start..m_end]),
+        Value::Nil | Value::Bool(false) => rope.push_bytes(&s[m_start..m_end]),
         Value::Str(x) => {
             let b = string::bytes(ctx.h, x)?;
-            push_piece(ctx, pieces, &b)
+            rope.push_bytes(&b);
         }
         Value::Int(_) | Value::Float(_) => {
             let b = meta::basic_tostring(ctx, v)?;
-            push_piece(ctx, pieces, &b)
+            rope.push_bytes(&b);
         }
-        other => Err(Trap::Msg(format!("invalid replacement value (a {})", other.type_name()))),
+        other => return Err(Trap::Msg(format!("invalid replacement value (a {})", other.type_name()))),
     }
+    Ok(())
 }
 
 /// The gsub loop, as the reference runs it: at each position either a match
 /// (not ending where the previous one did) is replaced, or one character is
 /// copied. A replacement that needs a call saves the loop state and returns it.
-fn gsub_run(ctx: &mut Ctx, args: &[Value], state: Addr, pending: Option<Value>) -> LuaResult<NativeResult> {
+fn gsub_run(ctx: &mut Ctx, args: &[Value], st: &Saved, pending: Option<Value>) -> LuaResult<NativeResult> {
+    let mut rope = Rope::open(ctx, st, GS_ROPE)?;
+    let stage = st.int(ctx, GS_STAGE)?;
+    if stage == 3 {
+        return gsub_assemble(ctx, st, &mut rope);
+    }
     let s = check_bytes(ctx, args, 1, "gsub")?;
+    let mut pos = st.int(ctx, GS_POS)? as usize;
+    if stage == 2 {
+        return gsub_tail(ctx, st, &mut rope, &s, pos);
+    }
     let p = check_bytes(ctx, args, 2, "gsub")?;
     let repl = arg(args, 3);
     let max_n = if arg(args, 4).is_nil() { i64::MAX } else { check_int(ctx, args, 4, "gsub")? };
-    let pieces = ctx.h.read_u64(state + G_PIECES)?;
     let (anchored, pat) = match p.first() {
         Some(b'^') => (true, &p[1..]),
         _ => (false, &p[..]),
     };
-    let mut pos = ctx.h.read_u64(state + G_POS)? as usize;
-    let mut count = ctx.h.read_u64(state + G_COUNT)? as i64;
-    let mut last = ctx.h.read_u64(state + G_LAST)?; // end + 1 of the last match, 0: none
+    let mut count = st.int(ctx, GS_COUNT)?;
+    let mut last = st.int(ctx, GS_LAST)? as u64; // end + 1 of the last match, 0: none
     let mut done = false;
     if let Some(v) = pending {
-        let (ms, me) = (ctx.h.read_u64(state + G_MSTART)? as usize, ctx.h.read_u64(state + G_MEND)? as usize);
-        apply_value(ctx, &s, pieces, ms, me, v)?;
+        let (ms, me) = (st.int(ctx, GS_MSTART)? as usize, st.int(ctx, GS_MEND)? as usize);
+        apply_value(ctx, &mut rope, &s, ms, me, v)?;
         done = anchored;
     }
+    let save = |ctx: &mut Ctx, pos: usize, count: i64, last: u64| -> LuaResult<()> {
+        st.set_int(ctx, GS_POS, pos as i64)?;
+        st.set_int(ctx, GS_COUNT, count)?;
+        st.set_int(ctx, GS_LAST, last as i64)
+    };
+    let mut budget = GS_SLICE;
     while !done && count < max_n {
+        if budget == 0 || rope.slice_full() {
+            save(ctx, pos, count, last)?;
+            rope.flush(ctx, st)?;
+            return Ok(NativeResult::Again { k: 0 });
+        }
+        budget -= 1;
         let m = pattern::match_at(&s, pat, pos).map_err(Trap::Msg)?;
         match m {
             Some(m) if last == 0 || m.end + 1 != last as usize => {
@@ -460,32 +529,33 @@ fn gsub_run(ctx: &mut Ctx, args: &[Value], state: Addr, pending: Option<Value>) 
                             _ => meta::basic_tostring(ctx, repl)?,
                         };
                         let out = pattern::expand_replacement(&rb, &s, &m).map_err(Trap::Msg)?;
-                        push_piece(ctx, pieces, &out)?;
+                        rope.push_bytes(&out);
                     }
                     _ => {
                         let values = capture_values(ctx, &s, &pattern::results(&m))?;
-                        let v = match repl {
+                        let direct = match repl {
                             Value::Table(_) => match super::base::index_from_native(ctx, repl, values[0])? {
-                                Ok(v) => Some(v),
-                                Err((tm, obj)) => {
-                                    save_gsub(ctx, state, pos, count, last, old_pos, m.end)?;
-                                    return Ok(NativeResult::Call { func: tm, args: vec![obj, values[0]], k: 0, protected: false });
-                                }
+                                Ok(v) => Ok(v),
+                                Err((tm, obj)) => Err((tm, vec![obj, values[0]])),
                             },
-                            _ => None,
+                            _ => Err((repl, values)),
                         };
-                        match v {
-                            Some(v) => apply_value(ctx, &s, pieces, old_pos, m.end, v)?,
-                            None => {
-                                save_gsub(ctx, state, pos, count, last, old_pos, m.end)?;
-                                return Ok(NativeResult::Call { func: repl, args: values, k: 0, protected: false });
+                        match direct {
+                            Ok(v) => apply_value(ctx, &mut rope, &s, old_pos, m.end, v)?,
+                            Err((func, call_args)) => {
+                                save(ctx, pos, count, last)?;
+                                st.set_int(ctx, GS_MSTART, old_pos as i64)?;
+                                st.set_int(ctx, GS_MEND, m.end as i64)?;
+                                st.set_int(ctx, GS_STAGE, 1)?;
+                                rope.flush(ctx, st)?;
+                                return Ok(NativeResult::Call { func, args: call_args, k: 0, protected: false });
                             }
                         }
                     }
                 }
             }
             _ if pos < s.len() => {
-                push_piece(ctx, pieces, &s[pos..pos + 1])?;
+                rope.push_bytes(&s[pos..pos + 1]);
                 pos += 1;
             }
             _ => break,
@@ -494,27 +564,29 @@ fn gsub_run(ctx: &mut Ctx, args: &[Value], state: Addr, pending: Option<Value>) 
             break;
         }
     }
-    if pos < s.len() {
-        push_piece(ctx, pieces, &s[pos..])?;
-    }
-    let n = crate::lua::table::length(ctx.h, pieces)? as i64;
-    let mut out = Vec::new();
-    for i in 1..=n {
-        if let Value::Str(x) = crate::lua::table::get_int(ctx.h, pieces, i)? {
-            out.extend(string::bytes(ctx.h, x)?);
-        }
-    }
-    ctx.h.free(state)?;
-    ret(vec![ctx.new_str(&out)?, Value::Int(count)])
+    save(ctx, pos, count, last)?;
+    st.set_int(ctx, GS_STAGE, 2)?;
+    gsub_tail(ctx, st, &mut rope, &s, pos)
 }
 
-fn save_gsub(ctx: &mut Ctx, state: Addr, pos: usize, count: i64, last: u64, m_start: usize, m_end: usize) -> LuaResult<()> {
-    ctx.h.write_u64(state + G_POS, pos as u64)?;
-    ctx.h.write_u64(state + G_COUNT, count as u64)?;
-    ctx.h.write_u64(state + G_LAST, last)?;
-    ctx.h.write_u64(state + G_MSTART, m_start as u64)?;
-    ctx.h.write_u64(state + G_MEND, m_end as u64)?;
-    Ok(())
+/// Copies the rest of the subject after the last replacement, a slice per step.
+fn gsub_tail(ctx: &mut Ctx, st: &Saved, rope: &mut Rope, s: &[u8], pos: usize) -> LuaResult<NativeResult> {
+    let end = s.len().min(pos + FILL_SLICE as usize);
+    rope.push_bytes(&s[pos.min(end)..end]);
+    rope.flush(ctx, st)?;
+    if end < s.len() {
+        st.set_int(ctx, GS_POS, end as i64)?;
+        return Ok(NativeResult::Again { k: 0 });
+    }
+    st.set_int(ctx, GS_STAGE, 3)?;
+    gsub_assemble(ctx, st, rope)
+}
+
+fn gsub_assemble(ctx: &mut Ctx, st: &Saved, rope: &mut Rope) -> LuaResult<NativeResult> {
+    Ok(match rope.assemble(ctx, st)? {
+        Some(result) => NativeResult::Return(vec![result, Value::Int(st.int(ctx, GS_COUNT)?)]),
+        None => NativeResult::Again { k: 0 },
+    })
 }
 
 fn utf8_encode(cp: u32, out: &mut Vec<u8>) {

@@ -33,6 +33,10 @@ pub enum NativeResult {
     Resume { co: Addr, args: Vec<Value>, k: u64 },
     /// Suspend the running coroutine, handing these values to its resumer.
     Yield(Vec<Value>),
+    /// Not finished: run continuation `k` (with no values) in the next
+    /// step. Natives doing long work do it in bounded slices this way, their
+    /// progress kept in the heap.
+    Again { k: u64 },
 }
 
 /// A native's continuation receives the results of the call it asked for,
@@ -285,6 +289,12 @@ pub fn handle_native_result(ctx: &mut Ctx, ci: Addr, result: NativeResult) -> Lu
             ctx.h.write_u64(ctx.th + T_CI, prev)?;
             precall(ctx, slot, args.len() as u64, nresults)
         }
+        NativeResult::Again { k } => {
+            let status = ctx.h.read_u64(ci + CI_STATUS)?;
+            ctx.h.write_u64(ci + CI_STATUS, status | cs::PENDING)?;
+            ctx.h.write_u64(ci + CI_K, k)?;
+            Ok(())
+        }
         NativeResult::Resume { co, args, k } => super::super::lib::coroutine::switch_to(ctx, ci, co, args, k),
         NativeResult::Yield(values) => super::super::lib::coroutine::yield_from(ctx, ci, values),
     }
@@ -376,7 +386,7 @@ fn after_return(ctx: &mut Ctx, ci: Addr, first: Addr, n: u64) -> LuaResult<()> {
 /// Runs the continuation of native frame `ci` with a call's outcome.
 pub fn continue_native(ctx: &mut Ctx, ci: Addr, input: ContinuationInput) -> LuaResult<()> {
     let status = ctx.h.read_u64(ci + CI_STATUS)?;
-    ctx.h.write_u64(ci + CI_STATUS, status & !(cs::CONTINUE | cs::PROTECTED | cs::NOYIELD))?;
+    ctx.h.write_u64(ci + CI_STATUS, status & !(cs::CONTINUE | cs::PROTECTED | cs::NOYIELD | cs::PENDING))?;
     if status & cs::PROTECTED != 0 {
         let outer = ctx.h.read_u64(ci + CI_HANDLER_PREV)?;
         ctx.h.write_u64(ctx.th + T_HANDLER, outer)?;

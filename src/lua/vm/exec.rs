@@ -119,6 +119,12 @@ fn upvalue(ctx: &mut Ctx, f: &Frame, i: u32) -> LuaResult<Addr> {
 /// Executes one instruction.
 pub fn execute(ctx: &mut Ctx, cache: &mut Option<FrameCache>) -> LuaResult<Step> {
     let Some((f, ins)) = read_frame(ctx, cache)? else {
+        // A native working in slices: its next slice.
+        let ci = ctx.ci()?;
+        if ctx.h.read_u64(ci + CI_STATUS)? & cs::PENDING != 0 {
+            super::call::continue_native(ctx, ci, Ok(Vec::new()))?;
+            return Ok(Step::Continue);
+        }
         return Err(crate::heap::Fault::Invalid("no Lua frame to run").into());
     };
     let opcode = op::get_opcode(ins).map_err(|_| crate::heap::Fault::Invalid("bad opcode"))?;
@@ -633,9 +639,8 @@ fn concat_run(ctx: &mut Ctx, f: &Frame, first: Addr, mut total: u64) -> LuaResul
     while total > 1 {
         let top = first + (total - 1) * VALUE_SIZE;
         let (x, y) = (ctx.get(top - VALUE_SIZE)?, ctx.get(top)?);
-        let px = meta::concat_piece(ctx, x)?;
-        let py = meta::concat_piece(ctx, y)?;
-        match (px, py) {
+        let joinable = |v: Value| matches!(v, Value::Str(_) | Value::Int(_) | Value::Float(_));
+        match (joinable(x).then_some(()), joinable(y).then_some(())) {
             (Some(_), Some(_)) => {
                 // Join as many string/number values as possible at once.
                 let mut n = 2;
@@ -645,6 +650,18 @@ fn concat_run(ctx: &mut Ctx, f: &Frame, first: Addr, mut total: u64) -> LuaResul
                         break;
                     }
                     n += 1;
+                }
+                if concat_length(ctx, top, n)? > crate::lua::lib::builder::FILL_SLICE {
+                    // A long result is made by a native, a slice per step.
+                    let mut values = Vec::with_capacity(n as usize);
+                    for i in (0..n).rev() {
+                        values.push(ctx.get(top - i * VALUE_SIZE)?);
+                    }
+                    ctx.h.write_u64(f.ci + CI_K2, total | (n << 32))?;
+                    let id = crate::lua::lib::native_id("-", "concat");
+                    let native = func::new_native(ctx.h, ctx.g, id, &[])?;
+                    meta::call_meta(ctx, Value::NativeFn(native), &values)?;
+                    return Ok(());
                 }
                 let mut bytes = Vec::new();
                 for i in (0..n).rev() {
@@ -673,6 +690,18 @@ fn concat_run(ctx: &mut Ctx, f: &Frame, first: Addr, mut total: u64) -> LuaResul
         }
     }
     Ok(())
+}
+
+/// The length of the `..` of the `n` strings and numbers ending at `top`.
+fn concat_length(ctx: &mut Ctx, top: Addr, n: u64) -> LuaResult<u64> {
+    let mut len = 0u64;
+    for i in 0..n {
+        len += match ctx.get(top - i * VALUE_SIZE)? {
+            Value::Str(s) => crate::lua::string::len(ctx.h, s)?,
+            v => meta::concat_piece(ctx, v)?.map_or(0, |b| b.len() as u64),
+        };
+    }
+    Ok(len)
 }
 
 fn op_tailcall(ctx: &mut Ctx, f: &Frame, a: u32, b: u32, c: u32, k: bool) -> LuaResult<()> {
@@ -897,12 +926,15 @@ pub fn finish_op(ctx: &mut Ctx, ci: Addr, result: Addr) -> LuaResult<()> {
             }
         }
         OpCode::Concat => {
-            let total = ctx.h.read_u64(ci + CI_K2)?;
+            // CI_K2: values left, and (high half) how many the call joined
+            // (0 for a __concat metamethod, which joins two).
+            let k2 = ctx.h.read_u64(ci + CI_K2)?;
+            let (total, joined) = (k2 & 0xffff_ffff, (k2 >> 32).max(2));
             let first = reg(op::arg_a(ins));
-            ctx.set(first + (total - 2) * VALUE_SIZE, value)?;
+            ctx.set(first + (total - joined) * VALUE_SIZE, value)?;
             let k = ctx.h.read_u64(proto + P_K)?;
             let frame = Frame { ci, closure, proto, base, k, pc: pc - 1 };
-            concat_run(ctx, &frame, first, total - 1)?;
+            concat_run(ctx, &frame, first, total - joined + 1)?;
         }
         _ => {}
     }
