@@ -397,6 +397,12 @@ fn grow_hash(h: &mut Heap, t: Addr) -> Result<(), Fault> {
     h.write_u64(t + T_HUSED, 0)
 }
 
+/// Whether keys 1..=n all fall in the array part (then accessing them in
+/// order touches few pages; in the hash part each may be on its own page).
+pub fn array_covers(h: &mut Heap, t: Addr, n: i64) -> Result<bool, Fault> {
+    Ok(n <= h.read_u64(t + T_ASIZE)? as i64)
+}
+
 /// The length operator without metamethods: a border of the table.
 pub fn length(h: &mut Heap, t: Addr) -> Result<u64, Fault> {
     let asize = h.read_u64(t + T_ASIZE)?;
@@ -464,9 +470,27 @@ fn parts_of(h: &mut Heap, t: Addr) -> Result<Parts, Fault> {
 /// `next(t, key)`: the entry after `key`, or `None` at the end; `Err(())`
 /// inside means the key is not in the table.
 pub fn next(h: &mut Heap, t: Addr, key: Value) -> Result<Result<Option<(Value, Value)>, ()>, Fault> {
+    let Some(index) = position_after(h, t, key)? else { return Ok(Err(())) };
+    Ok(Ok(match scan_from(h, t, index, u64::MAX)? {
+        Scan::Found(k, v) => Some((k, v)),
+        _ => None,
+    }))
+}
+
+/// What a bounded scan for the next entry found.
+pub enum Scan {
+    Found(Value, Value),
+    End,
+    /// Nothing within the budget: go on from this position.
+    Paused(u64),
+}
+
+/// The traversal position just after `key` (array indices, then new-hash
+/// nodes, then old-hash nodes), or None if the key is not in the table.
+pub fn position_after(h: &mut Heap, t: Addr, key: Value) -> Result<Option<u64>, Fault> {
     let key = normalize_key(key);
     let p = parts_of(h, t)?;
-    let mut index = match key {
+    Ok(Some(match key {
         Value::Nil => 0,
         Value::Int(i) if i >= 1 && (i as u64) <= p.asize && !get_array_raw(h, t, i)?.is_nil() => i as u64,
         _ => {
@@ -478,16 +502,27 @@ pub fn next(h: &mut Heap, t: Addr, key: Value) -> Result<Result<Option<(Value, V
                     let log = if p.old_cap > 0 { u64::from(p.old_cap.trailing_zeros()) } else { 0 };
                     match probe(h, p.old, log, key, hash)? {
                         Some(node) => p.asize + p.cap + (node - p.old) / NODE + 1,
-                        None => return Ok(Err(())),
+                        None => return Ok(None),
                     }
                 }
             }
         }
-    };
+    }))
+}
+
+/// The first entry at or after traversal position `index`, looking at no
+/// more than `budget` slots (so that a long run of empty slots is crossed
+/// over several steps).
+pub fn scan_from(h: &mut Heap, t: Addr, mut index: u64, mut budget: u64) -> Result<Scan, Fault> {
+    let p = parts_of(h, t)?;
     while index < p.asize {
+        if budget == 0 {
+            return Ok(Scan::Paused(index));
+        }
+        budget -= 1;
         let v = get_array_raw(h, t, index as i64 + 1)?;
         if !v.is_nil() {
-            return Ok(Ok(Some((Value::Int(index as i64 + 1), v))));
+            return Ok(Scan::Found(Value::Int(index as i64 + 1), v));
         }
         index += 1;
     }
@@ -499,17 +534,21 @@ pub fn next(h: &mut Heap, t: Addr, key: Value) -> Result<Result<Option<(Value, V
             n = p.cap + moved;
             continue;
         }
+        if budget == 0 {
+            return Ok(Scan::Paused(p.asize + n));
+        }
+        budget -= 1;
         let node = if n < p.cap { p.nodes + n * NODE } else { p.old + (n - p.cap) * NODE };
         let (k, _) = read_key(h, node)?;
         if !k.is_nil() {
             let v = read_value(h, node + VALUE_SIZE)?;
             if !v.is_nil() {
-                return Ok(Ok(Some((k, v))));
+                return Ok(Scan::Found(k, v));
             }
         }
         n += 1;
     }
-    Ok(Ok(None))
+    Ok(Scan::End)
 }
 
 fn get_array_raw(h: &mut Heap, t: Addr, i: i64) -> Result<Value, Fault> {

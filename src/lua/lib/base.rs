@@ -216,13 +216,34 @@ pub fn xpcall_k(_ctx: &mut Ctx, k: u64, input: ContinuationInput, args: &[Value]
     }
 }
 
+/// Empty slots `next` crosses per step (a long run of them takes several).
+const NEXT_SLICE: u64 = 1024;
+
 pub fn next(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
     let t = check_table(ctx, args, 1, "next")?;
-    match table::next(ctx.h, t, arg(args, 2))? {
-        Ok(Some((k, v))) => ret(vec![k, v]),
-        Ok(None) => ret1(Value::Nil),
-        Err(()) => Err(Trap::Msg("invalid key to 'next'".into())),
+    match table::position_after(ctx.h, t, arg(args, 2))? {
+        Some(index) => next_scan(ctx, args, t, index),
+        None => Err(Trap::Msg("invalid key to 'next'".into())),
     }
+}
+
+fn next_scan(ctx: &mut Ctx, args: &[Value], t: Addr, index: u64) -> LuaResult<NativeResult> {
+    match table::scan_from(ctx.h, t, index, NEXT_SLICE)? {
+        table::Scan::Found(k, v) => ret(vec![k, v]),
+        table::Scan::End => ret1(Value::Nil),
+        table::Scan::Paused(at) => {
+            let st = Saved::open(ctx, args.len(), 1)?;
+            st.set_int(ctx, 0, at as i64)?;
+            Ok(NativeResult::Again { k: 0 })
+        }
+    }
+}
+
+pub fn next_k(ctx: &mut Ctx, _k: u64, _input: ContinuationInput, args: &[Value]) -> LuaResult<NativeResult> {
+    let t = check_table(ctx, args, 1, "next")?;
+    let st = Saved::open(ctx, args.len(), 1)?;
+    let at = st.int(ctx, 0)? as u64;
+    next_scan(ctx, args, t, at)
 }
 
 pub fn pairs(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {

@@ -57,7 +57,7 @@ natives![
     ("", "error", base::error, None),
     ("", "pcall", base::pcall, Some(base::pcall_k)),
     ("", "xpcall", base::xpcall, Some(base::xpcall_k)),
-    ("", "next", base::next, None),
+    ("", "next", base::next, Some(base::next_k)),
     ("", "pairs", base::pairs, Some(base::pairs_k)),
     ("", "ipairs", base::ipairs, None),
     ("-", "ipairs_iter", base::ipairs_iter, Some(base::ipairs_iter_k)),

@@ -2,7 +2,6 @@
 //! table itself are not consulted, unlike Lua 5.4's table library.)
 
 use super::*;
-use crate::lua::state::CI_K2;
 use super::builder::Rope;
 
 // Table functions go through metamethods (`__index`, `__newindex`,
@@ -14,8 +13,14 @@ use super::builder::Rope;
 const PHASE: usize = 0;
 const AWAIT: usize = 1;
 const VAL: usize = 2;
-/// Elements moved per step before a table function pauses.
-const SLICE: i64 = 256;
+/// Elements moved per step before a table function pauses: many when they
+/// sit in the array part, few when each may be on another page.
+fn slice_for(ctx: &mut Ctx, t: Value, n: i64) -> LuaResult<i64> {
+    Ok(match t {
+        Value::Table(tab) if table::array_covers(ctx.h, tab, n)? => 256,
+        _ => 8,
+    })
+}
 
 fn call(func: Value, args: Vec<Value>) -> NativeResult {
     NativeResult::Call { func, args, k: 0, protected: false }
@@ -80,7 +85,8 @@ pub fn insert_k(ctx: &mut Ctx, _k: u64, input: ContinuationInput, args: &[Value]
 
 fn insert_run(ctx: &mut Ctx, args: &[Value], st: &Saved) -> LuaResult<NativeResult> {
     let t = arg(args, 1);
-    let mut budget = SLICE;
+    let reach = st.int(ctx, INS_I)?;
+    let mut budget = slice_for(ctx, t, reach)?;
     loop {
         let flow = match st.int(ctx, PHASE)? {
             0 => len_into(ctx, st, t, 1)?,
@@ -156,7 +162,8 @@ pub fn remove_k(ctx: &mut Ctx, _k: u64, input: ContinuationInput, args: &[Value]
 
 fn remove_run(ctx: &mut Ctx, args: &[Value], st: &Saved) -> LuaResult<NativeResult> {
     let t = arg(args, 1);
-    let mut budget = SLICE;
+    let reach = st.int(ctx, REM_SIZE)?;
+    let mut budget = slice_for(ctx, t, reach)?;
     loop {
         let flow = match st.int(ctx, PHASE)? {
             0 => len_into(ctx, st, t, 1)?,
@@ -259,7 +266,8 @@ fn move_index(ctx: &mut Ctx, st: &Saved) -> LuaResult<i64> {
 fn move_run(ctx: &mut Ctx, args: &[Value], st: &Saved) -> LuaResult<NativeResult> {
     let src = arg(args, 1);
     let dest = if arg(args, 5).is_nil() { src } else { arg(args, 5) };
-    let mut budget = SLICE;
+    let (f, n, t) = (check_int(ctx, args, 2, "move")?, st.int(ctx, MOVE_N)?, check_int(ctx, args, 4, "move")?);
+    let mut budget = slice_for(ctx, src, f.saturating_add(n))?.min(slice_for(ctx, dest, t.saturating_add(n))?);
     loop {
         let flow = match st.int(ctx, PHASE)? {
             1 => {
@@ -316,7 +324,8 @@ pub fn concat_k(ctx: &mut Ctx, _k: u64, input: ContinuationInput, args: &[Value]
 fn concat_run(ctx: &mut Ctx, args: &[Value], st: &Saved) -> LuaResult<NativeResult> {
     let t = arg(args, 1);
     let mut rope = Rope::open(ctx, st, CAT_ROPE)?;
-    let mut budget = SLICE;
+    let reach = st.int(ctx, CAT_LAST)?;
+    let mut budget = slice_for(ctx, t, reach)?;
     loop {
         let flow = match st.int(ctx, PHASE)? {
             0 => len_into(ctx, st, t, 1)?,
@@ -415,154 +424,270 @@ pub fn pack(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
     ret1(Value::Table(t))
 }
 
-// ----- sort: heapsort as a resumable state machine --------------------------
+// ----- sort: the reference's quicksort as a resumable state machine --------
 //
-// A comparator written in Lua must run as a VM call, so the sort cannot
-// loop in Rust. Its state lives in a small heap block (address in the
-// native frame's CI_K2): [n, phase, start, root, child]. Each comparison is
-// a `NativeResult::Call`; the continuation resumes the sift where it stopped.
+// The same algorithm as the reference (so that equal elements and bad
+// comparators end up exactly as there), with its recursion made an
+// explicit stack in frame slots. Each comparison may be a VM call (a Lua
+// comparator or `__lt`); its answer resumes the machine. Elements are
+// accessed raw.
 
-const S_N: u64 = 0;
-const S_PHASE: u64 = 8; // 0: building the heap, 1: extracting
-const S_START: u64 = 16; // building: next root to sift; extracting: current end
-const S_ROOT: u64 = 24; // sift position
-const S_CHILD: u64 = 32; // child being compared (1-based), 0 = none
-const S_END: u64 = 40; // sift limit (exclusive, 1-based count)
-const S_SIZE: u64 = 48;
+const S_PC: usize = 0;
+const S_LO: usize = 1;
+const S_UP: usize = 2;
+const S_P: usize = 3;
+const S_I: usize = 4;
+const S_J: usize = 5;
+const S_RND: usize = 6;
+const S_SP: usize = 7;
+const S_PIVOT: usize = 8;
+/// 1 while a comparison call runs.
+const S_AWAIT: usize = 9;
+const S_STACK: usize = 10;
+/// Entries of the explicit stack: (lo, up, n, rnd) of a pending interval.
+const S_ENTRY: usize = 4;
+const S_MAX_DEPTH: usize = 64;
+/// The number of elements.
+const S_N: usize = S_STACK + S_ENTRY * S_MAX_DEPTH;
+const S_SLOTS: usize = S_N + 1;
+/// Comparisons per step.
+const SORT_SLICE: u32 = 128;
+const SORT_SLICE_HASHED: u32 = 4;
+/// Intervals shorter than this use the middle element as pivot.
+const RANLIMIT: u64 = 100;
+
+// Machine states.
+const HEAD: i64 = 0;
+const ENDS_COMPARED: i64 = 1;
+const PIVOT_LO_COMPARED: i64 = 2;
+const UP_PIVOT_COMPARED: i64 = 3;
+const SCAN_UP: i64 = 4;
+const SCAN_UP_COMPARED: i64 = 5;
+const SCAN_DOWN: i64 = 6;
+const SCAN_DOWN_COMPARED: i64 = 7;
+const POP: i64 = 8;
 
 pub fn sort(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
     let t = check_table(ctx, args, 1, "sort")?;
     let n = len_of_table(ctx, t)?;
-    if n >= i64::from(i32::MAX) {
-        return arg_error(1, "sort", "array too big");
+    if n > 1 {
+        if n >= i64::from(i32::MAX) {
+            return arg_error(1, "sort", "array too big");
+        }
+        let cmp = arg(args, 2);
+        if !cmp.is_nil() && !cmp.is_function() {
+            return type_error(ctx, args, 2, "sort", "function");
+        }
+        let st = Saved::open(ctx, args.len(), S_SLOTS)?;
+        st.set_int(ctx, S_LO, 1)?;
+        st.set_int(ctx, S_UP, n)?;
+        st.set_int(ctx, S_N, n)?;
+        return sort_run(ctx, args, &st, None);
     }
-    let cmp = arg(args, 2);
-    if !cmp.is_nil() && !cmp.is_function() {
-        return type_error(ctx, args, 2, "sort", "function");
-    }
-    if n < 2 {
-        return ret(vec![]);
-    }
-    let state = ctx.h.alloc(S_SIZE)?;
-    let ci = ctx.ci()?;
-    ctx.h.write_u64(ci + CI_K2, state)?;
-    let h = &mut *ctx.h;
-    h.write_u64(state + S_N, n as u64)?;
-    h.write_u64(state + S_PHASE, 0)?;
-    h.write_u64(state + S_START, (n / 2) as u64)?;
-    h.write_u64(state + S_ROOT, (n / 2) as u64)?;
-    h.write_u64(state + S_CHILD, 0)?;
-    h.write_u64(state + S_END, n as u64)?;
-    run_sort(ctx, args, state, None)
+    ret(vec![])
 }
 
 pub fn sort_k(ctx: &mut Ctx, _k: u64, input: ContinuationInput, args: &[Value]) -> LuaResult<NativeResult> {
     let results = input.map_err(Trap::Error)?;
-    let ci = ctx.ci()?;
-    let state = ctx.h.read_u64(ci + CI_K2)?;
-    let less = results.first().is_some_and(|v| v.truthy());
-    run_sort(ctx, args, state, Some(less))
+    let st = Saved::open(ctx, args.len(), S_SLOTS)?;
+    let answer = if st.int(ctx, S_AWAIT)? == 1 {
+        st.set_int(ctx, S_AWAIT, 0)?;
+        Some(results.first().is_some_and(|v| v.truthy()))
+    } else {
+        None
+    };
+    sort_run(ctx, args, &st, answer)
 }
 
-/// Compares t[i] < t[j]: directly for numbers/strings without comparator,
-/// else asks for a call. `Ok(None)`: a call is needed.
-fn compare(ctx: &mut Ctx, args: &[Value], t: Addr, i: u64, j: u64) -> LuaResult<Result<bool, NativeResult>> {
-    let a = table::get_int(ctx.h, t, i as i64)?;
-    let b = table::get_int(ctx.h, t, j as i64)?;
+/// Is `a < b` (by the comparator, or `<`)? `Err`: the call that will tell.
+fn sort_less(ctx: &mut Ctx, args: &[Value], a: Value, b: Value) -> LuaResult<Result<bool, NativeResult>> {
     let cmp = arg(args, 2);
-    if cmp.is_nil() {
-        match meta::less(ctx, a, b, false) {
-            Ok(Some(r)) => return Ok(Ok(r)),
-            Ok(None) => return Err(Trap::Msg("__lt metamethods in table.sort are not supported yet".into())),
-            Err(e) => return Err(e),
+    let func = if cmp.is_nil() {
+        match meta::less_for_native(ctx, a, b)? {
+            Ok(r) => return Ok(Ok(r)),
+            Err(tm) => tm,
         }
-    }
-    Ok(Err(NativeResult::Call { func: cmp, args: vec![a, b], k: 0, protected: false }))
+    } else {
+        cmp
+    };
+    Ok(Err(NativeResult::Call { func, args: vec![a, b], k: 0, protected: false }))
 }
 
-fn swap(ctx: &mut Ctx, t: Addr, i: u64, j: u64) -> LuaResult<()> {
-    let a = table::get_int(ctx.h, t, i as i64)?;
-    let b = table::get_int(ctx.h, t, j as i64)?;
-    table::set_int(ctx.h, t, i as i64, b)?;
-    table::set_int(ctx.h, t, j as i64, a)?;
+fn elem(ctx: &mut Ctx, t: Addr, i: i64) -> LuaResult<Value> {
+    Ok(table::get_int(ctx.h, t, i)?)
+}
+
+fn swap(ctx: &mut Ctx, t: Addr, i: i64, j: i64) -> LuaResult<()> {
+    let a = elem(ctx, t, i)?;
+    let b = elem(ctx, t, j)?;
+    table::set_int(ctx.h, t, i, b)?;
+    table::set_int(ctx.h, t, j, a)?;
     Ok(())
 }
 
-/// Runs the heapsort until it needs a comparison result or finishes.
-/// `answer` is the result of the comparison the state was waiting for.
-fn run_sort(ctx: &mut Ctx, args: &[Value], state: Addr, mut answer: Option<bool>) -> LuaResult<NativeResult> {
+/// A pivot position away from the middle, for intervals that partitioned
+/// badly (the reference draws `rnd` from the clock; here it is fixed).
+fn choose_pivot(lo: i64, up: i64, rnd: u64) -> i64 {
+    let r4 = (up - lo) as u64 / 4;
+    (rnd % (r4 * 2)) as i64 + lo + r4 as i64
+}
+
+fn sort_run(ctx: &mut Ctx, args: &[Value], st: &Saved, mut answer: Option<bool>) -> LuaResult<NativeResult> {
     let Value::Table(t) = arg(args, 1) else { return ret(vec![]) };
-    loop {
-        let phase = ctx.h.read_u64(state + S_PHASE)?;
-        let root = ctx.h.read_u64(state + S_ROOT)?;
-        let end = ctx.h.read_u64(state + S_END)?;
-        let child = ctx.h.read_u64(state + S_CHILD)?;
-        // Sift-down of `root` within 1..=end. Sub-steps (S_CHILD):
-        //   0: choose child; odd marker via CHILD high bit for "compare children".
-        if root >= 1 && 2 * root <= end {
-            let left = 2 * root;
-            let (step, c) = (child >> 62, child & ((1 << 62) - 1));
-            match step {
-                0 => {
-                    if left + 1 <= end {
-                        // Is left < right? then take right.
-                        let r = match answer.take() {
-                            Some(r) => r,
-                            None => match compare(ctx, args, t, left, left + 1)? {
-                                Ok(r) => r,
-                                Err(call) => return Ok(call),
-                            },
-                        };
-                        let bigger = if r { left + 1 } else { left };
-                        ctx.h.write_u64(state + S_CHILD, (1 << 62) | bigger)?;
-                    } else {
-                        ctx.h.write_u64(state + S_CHILD, (1 << 62) | left)?;
-                    }
-                }
-                _ => {
-                    // Is root < bigger child? then swap and continue below.
-                    let r = match answer.take() {
-                        Some(r) => r,
-                        None => match compare(ctx, args, t, root, c)? {
-                            Ok(r) => r,
-                            Err(call) => return Ok(call),
-                        },
-                    };
-                    ctx.h.write_u64(state + S_CHILD, 0)?;
-                    if r {
-                        swap(ctx, t, root, c)?;
-                        ctx.h.write_u64(state + S_ROOT, c)?;
-                    } else {
-                        ctx.h.write_u64(state + S_ROOT, 0)?; // sift done
-                    }
+    let n = st.int(ctx, S_N)?;
+    let mut budget = if table::array_covers(ctx.h, t, n)? { SORT_SLICE } else { SORT_SLICE_HASHED };
+    // Compares a < b; on to state `next` with the answer (now or after a call).
+    macro_rules! ask {
+        ($a:expr, $b:expr, $next:expr) => {{
+            let (a, b) = ($a, $b);
+            st.set_int(ctx, S_PC, $next)?;
+            budget = budget.saturating_sub(1);
+            match sort_less(ctx, args, a, b)? {
+                Ok(r) => answer = Some(r),
+                Err(call) => {
+                    st.set_int(ctx, S_AWAIT, 1)?;
+                    return Ok(call);
                 }
             }
             continue;
-        }
-        // The current sift is done: next one.
-        let start = ctx.h.read_u64(state + S_START)?;
-        if phase == 0 {
-            if start > 1 {
-                ctx.h.write_u64(state + S_START, start - 1)?;
-                ctx.h.write_u64(state + S_ROOT, start - 1)?;
-                continue;
-            }
-            // Heap built: extract.
-            let n = ctx.h.read_u64(state + S_N)?;
-            ctx.h.write_u64(state + S_PHASE, 1)?;
-            ctx.h.write_u64(state + S_START, n)?;
-            ctx.h.write_u64(state + S_ROOT, 0)?;
-            continue;
-        }
-        // Extraction: move the max to the end, sift the new root.
-        if start <= 1 {
-            ctx.h.free(state)?;
-            return ret(vec![]);
-        }
-        swap(ctx, t, 1, start)?;
-        ctx.h.write_u64(state + S_START, start - 1)?;
-        ctx.h.write_u64(state + S_END, start - 1)?;
-        ctx.h.write_u64(state + S_ROOT, 1)?;
-        ctx.h.write_u64(state + S_CHILD, 0)?;
+        }};
     }
+    loop {
+        let (lo, up) = (st.int(ctx, S_LO)?, st.int(ctx, S_UP)?);
+        match st.int(ctx, S_PC)? {
+            HEAD => {
+                if lo >= up {
+                    st.set_int(ctx, S_PC, POP)?;
+                    continue;
+                }
+                if budget == 0 {
+                    return Ok(NativeResult::Again { k: 0 });
+                }
+                ask!(elem(ctx, t, up)?, elem(ctx, t, lo)?, ENDS_COMPARED)
+            }
+            ENDS_COMPARED => {
+                if answer.take() == Some(true) {
+                    swap(ctx, t, lo, up)?;
+                }
+                if up - lo == 1 {
+                    st.set_int(ctx, S_PC, POP)?;
+                    continue;
+                }
+                let rnd = st.int(ctx, S_RND)? as u64;
+                let p = if ((up - lo) as u64) < RANLIMIT || rnd == 0 { (lo + up) / 2 } else { choose_pivot(lo, up, rnd) };
+                st.set_int(ctx, S_P, p)?;
+                ask!(elem(ctx, t, p)?, elem(ctx, t, lo)?, PIVOT_LO_COMPARED)
+            }
+            PIVOT_LO_COMPARED => {
+                let p = st.int(ctx, S_P)?;
+                if answer.take() == Some(true) {
+                    swap(ctx, t, p, lo)?;
+                } else {
+                    ask!(elem(ctx, t, up)?, elem(ctx, t, p)?, UP_PIVOT_COMPARED)
+                }
+                start_partition(ctx, st, t, lo, up)?;
+            }
+            UP_PIVOT_COMPARED => {
+                if answer.take() == Some(true) {
+                    let p = st.int(ctx, S_P)?;
+                    swap(ctx, t, p, up)?;
+                }
+                start_partition(ctx, st, t, lo, up)?;
+            }
+            SCAN_UP => {
+                if budget == 0 {
+                    return Ok(NativeResult::Again { k: 0 });
+                }
+                let i = st.int(ctx, S_I)? + 1;
+                st.set_int(ctx, S_I, i)?;
+                let pivot = st.val(ctx, S_PIVOT)?;
+                ask!(elem(ctx, t, i)?, pivot, SCAN_UP_COMPARED)
+            }
+            SCAN_UP_COMPARED => {
+                if answer.take() == Some(true) {
+                    if st.int(ctx, S_I)? == up - 1 {
+                        return Err(Trap::Msg("invalid order function for sorting".into()));
+                    }
+                    st.set_int(ctx, S_PC, SCAN_UP)?;
+                } else {
+                    st.set_int(ctx, S_PC, SCAN_DOWN)?;
+                }
+            }
+            SCAN_DOWN => {
+                if budget == 0 {
+                    return Ok(NativeResult::Again { k: 0 });
+                }
+                let j = st.int(ctx, S_J)? - 1;
+                st.set_int(ctx, S_J, j)?;
+                let pivot = st.val(ctx, S_PIVOT)?;
+                ask!(pivot, elem(ctx, t, j)?, SCAN_DOWN_COMPARED)
+            }
+            SCAN_DOWN_COMPARED => {
+                let (i, j) = (st.int(ctx, S_I)?, st.int(ctx, S_J)?);
+                if answer.take() == Some(true) {
+                    if j < i {
+                        return Err(Trap::Msg("invalid order function for sorting".into()));
+                    }
+                    st.set_int(ctx, S_PC, SCAN_DOWN)?;
+                } else if j < i {
+                    // Partitioned: the pivot goes to i, then the two sides.
+                    swap(ctx, t, up - 1, i)?;
+                    split(ctx, st, lo, up, i)?;
+                } else {
+                    swap(ctx, t, i, j)?;
+                    st.set_int(ctx, S_PC, SCAN_UP)?;
+                }
+            }
+            _ => {
+                // An interval is sorted: go on with the one it interrupted.
+                let sp = st.int(ctx, S_SP)? as usize;
+                if sp == 0 {
+                    return ret(vec![]);
+                }
+                let e = S_STACK + (sp - 1) * S_ENTRY;
+                let (lo, up, n, rnd) = (st.int(ctx, e)?, st.int(ctx, e + 1)?, st.int(ctx, e + 2)?, st.int(ctx, e + 3)?);
+                st.set_int(ctx, S_SP, sp as i64 - 1)?;
+                st.set_int(ctx, S_LO, lo)?;
+                st.set_int(ctx, S_UP, up)?;
+                let rnd = if (up - lo) / 128 > n { (lo as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ up as u64 | 1 } else { rnd as u64 };
+                st.set_int(ctx, S_RND, rnd as i64)?;
+                st.set_int(ctx, S_PC, HEAD)?;
+            }
+        }
+    }
+}
+
+/// After the median of three: unless the interval has only three
+/// elements, the pivot goes to up - 1 and the scans start.
+fn start_partition(ctx: &mut Ctx, st: &Saved, t: Addr, lo: i64, up: i64) -> LuaResult<()> {
+    if up - lo == 2 {
+        return st.set_int(ctx, S_PC, POP);
+    }
+    let p = st.int(ctx, S_P)?;
+    let pivot = elem(ctx, t, p)?;
+    st.set_val(ctx, S_PIVOT, pivot)?;
+    swap(ctx, t, p, up - 1)?;
+    st.set_int(ctx, S_I, lo)?;
+    st.set_int(ctx, S_J, up - 1)?;
+    st.set_int(ctx, S_PC, SCAN_UP)
+}
+
+/// Sorts the smaller side first; the larger one waits on the stack (with
+/// its size measure and pivot seed), as the reference's recursion does.
+fn split(ctx: &mut Ctx, st: &Saved, lo: i64, up: i64, p: i64) -> LuaResult<()> {
+    let rnd = st.int(ctx, S_RND)?;
+    let (now, later, n) = if p - lo < up - p { ((lo, p - 1), (p + 1, up), p - lo) } else { ((p + 1, up), (lo, p - 1), up - p) };
+    let sp = st.int(ctx, S_SP)? as usize;
+    if sp >= S_MAX_DEPTH {
+        return Err(Fault::Invalid("sort stack overflow").into());
+    }
+    let e = S_STACK + sp * S_ENTRY;
+    st.set_int(ctx, e, later.0)?;
+    st.set_int(ctx, e + 1, later.1)?;
+    st.set_int(ctx, e + 2, n)?;
+    st.set_int(ctx, e + 3, rnd)?;
+    st.set_int(ctx, S_SP, sp as i64 + 1)?;
+    st.set_int(ctx, S_LO, now.0)?;
+    st.set_int(ctx, S_UP, now.1)?;
+    st.set_int(ctx, S_PC, HEAD)
 }
