@@ -8,8 +8,29 @@ use crate::lua::string;
 use crate::lua::text::number::{self as num, Number};
 use crate::lua::vm::call::where_;
 
-fn native_value(ctx: &mut Ctx, lib: &str, name: &str) -> Result<Value, Fault> {
-    Ok(Value::NativeFn(func::new_native(ctx.h, ctx.g, native_id(lib, name), &[])?))
+/// The one function object of a native without upvalues (so that
+/// `pairs(t)` returns the very `next` that `_G.next` is, as in the
+/// reference), kept in a registry table by native id.
+pub fn native_value(ctx: &mut Ctx, lib: &str, name: &str) -> Result<Value, Fault> {
+    let id = native_id(lib, name);
+    let cache = natives_table(ctx)?;
+    if let v @ Value::NativeFn(_) = table::get_int(ctx.h, cache, id as i64 + 1)? {
+        return Ok(v);
+    }
+    let f = Value::NativeFn(func::new_native(ctx.h, ctx.g, id, &[])?);
+    table::set_int(ctx.h, cache, id as i64 + 1, f)?;
+    Ok(f)
+}
+
+fn natives_table(ctx: &mut Ctx) -> Result<Addr, Fault> {
+    let registry = ctx.h.read_u64(ctx.g + G_REGISTRY)?;
+    let key = ctx.new_str(b"vheap.natives")?;
+    if let Value::Table(t) = table::get(ctx.h, registry, key)? {
+        return Ok(t);
+    }
+    let t = table::new_table(ctx.h, ctx.g, 0, 0)?;
+    table::set(ctx.h, registry, key, Value::Table(t))?.ok();
+    Ok(t)
 }
 
 /// print: writes each argument's `tostring`, calling `__tostring` through the
@@ -277,7 +298,8 @@ pub fn ipairs_iter(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
             return ret(if v.is_nil() { vec![Value::Nil] } else { vec![Value::Int(i), v] });
         }
     }
-    match index_from_native(ctx, t, Value::Int(i))? {
+    let r = index_from_native(ctx, t, Value::Int(i));
+    match no_position(ctx, r)? {
         Ok(v) => ret(if v.is_nil() { vec![Value::Nil] } else { vec![Value::Int(i), v] }),
         Err((tm, obj)) => Ok(NativeResult::Call { func: tm, args: vec![obj, Value::Int(i)], k: i as u64, protected: false }),
     }

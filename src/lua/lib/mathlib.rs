@@ -8,26 +8,39 @@ fn f1(ctx: &mut Ctx, args: &[Value], name: &str, op: fn(f64) -> f64) -> LuaResul
     ret1(Value::Float(op(x)))
 }
 
-pub fn floor(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
-    match check_number(ctx, args, 1, "floor")? {
-        Value::Float(f) => ret1(num::float_to_int_exact(f.floor()).map_or(Value::Float(f.floor()), Value::Int)),
-        v => ret1(v),
+/// An argument that is an integer value (not a string: the reference's
+/// `lua_isinteger`); other numbers are taken as floats.
+fn int_arg(args: &[Value], n: usize) -> Option<i64> {
+    match arg(args, n) {
+        Value::Int(i) => Some(i),
+        _ => None,
     }
+}
+
+/// A float result that is an integer value comes back as an integer.
+fn int_if_exact(f: f64) -> Value {
+    num::float_to_int_exact(f).map_or(Value::Float(f), Value::Int)
+}
+
+pub fn floor(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
+    if let Some(i) = int_arg(args, 1) {
+        return ret1(Value::Int(i));
+    }
+    ret1(int_if_exact(check_float(ctx, args, 1, "floor")?.floor()))
 }
 
 pub fn ceil(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
-    match check_number(ctx, args, 1, "ceil")? {
-        Value::Float(f) => ret1(num::float_to_int_exact(f.ceil()).map_or(Value::Float(f.ceil()), Value::Int)),
-        v => ret1(v),
+    if let Some(i) = int_arg(args, 1) {
+        return ret1(Value::Int(i));
     }
+    ret1(int_if_exact(check_float(ctx, args, 1, "ceil")?.ceil()))
 }
 
 pub fn abs(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
-    match check_number(ctx, args, 1, "abs")? {
-        Value::Int(i) => ret1(Value::Int(i.wrapping_abs())),
-        Value::Float(f) => ret1(Value::Float(f.abs())),
-        _ => unreachable!("numbers only"),
+    if let Some(i) = int_arg(args, 1) {
+        return ret1(Value::Int(i.wrapping_abs()));
     }
+    ret1(Value::Float(check_float(ctx, args, 1, "abs")?.abs()))
 }
 
 /// math.max/math.min compare with `<` (metamethods included); a `__lt`
@@ -82,15 +95,28 @@ pub fn sqrt(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
 }
 
 pub fn tointeger(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
-    ret1(match arg(args, 1) {
+    let v = match arg(args, 1) {
         Value::Int(i) => Value::Int(i),
         Value::Float(f) => num::float_to_int_exact(f).map_or(Value::Nil, Value::Int),
+        Value::Str(s) => match num::str_to_number(&crate::lua::string::bytes(ctx.h, s)?) {
+            Some(num::Number::Int(i)) => Value::Int(i),
+            Some(num::Number::Float(f)) => num::float_to_int_exact(f).map_or(Value::Nil, Value::Int),
+            None => Value::Nil,
+        },
         _ => {
             check_any(args, 1, "tointeger")?;
-            let _ = ctx;
             Value::Nil
         }
-    })
+    };
+    ret1(v)
+}
+
+pub fn deg(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
+    f1(ctx, args, "deg", |x| x * (180.0 / std::f64::consts::PI))
+}
+
+pub fn rad(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
+    f1(ctx, args, "rad", |x| x * (std::f64::consts::PI / 180.0))
 }
 
 pub fn type_(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
@@ -103,12 +129,11 @@ pub fn type_(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
 }
 
 pub fn fmod(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
-    let a = check_number(ctx, args, 1, "fmod")?;
-    let b = check_number(ctx, args, 2, "fmod")?;
-    if let (Value::Int(x), Value::Int(y)) = (a, b) {
+    if let (Some(x), Some(y)) = (int_arg(args, 1), int_arg(args, 2)) {
         if y == 0 {
             return arg_error(2, "fmod", "zero");
         }
+        // x % -1 is 0 (and would overflow for the smallest integer).
         return ret1(Value::Int(if y == -1 { 0 } else { x % y }));
     }
     let (x, y) = (check_float(ctx, args, 1, "fmod")?, check_float(ctx, args, 2, "fmod")?);
@@ -116,11 +141,13 @@ pub fn fmod(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
 }
 
 pub fn modf(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
+    if let Some(i) = int_arg(args, 1) {
+        return ret(vec![Value::Int(i), Value::Float(0.0)]);
+    }
     let x = check_float(ctx, args, 1, "modf")?;
-    let ip = if x.is_infinite() { x } else { x.trunc() };
-    let frac = if x.is_infinite() { 0.0 } else { x - ip };
-    let ipv = num::float_to_int_exact(ip).map_or(Value::Float(ip), |i| Value::Float(i as f64));
-    ret(vec![ipv, Value::Float(frac)])
+    let ip = if x < 0.0 { x.ceil() } else { x.floor() };
+    let frac = if x == ip { 0.0 } else { x - ip };
+    ret(vec![int_if_exact(ip), Value::Float(frac)])
 }
 
 pub fn exp(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {

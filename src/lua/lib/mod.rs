@@ -64,7 +64,7 @@ natives![
     ("", "select", base::select, None),
     ("", "load", base::load, Some(base::load_k)),
     ("", "collectgarbage", base::collectgarbage, None),
-    ("", "unpack", tablib::unpack, None),
+    ("", "unpack", tablib::unpack, Some(tablib::unpack_k)),
     ("string", "len", strlib::len, None),
     ("string", "sub", strlib::sub, Some(strlib::sub_k)),
     ("string", "upper", strlib::upper, Some(strlib::upper_k)),
@@ -82,7 +82,7 @@ natives![
     ("table", "insert", tablib::insert, Some(tablib::insert_k)),
     ("table", "remove", tablib::remove, Some(tablib::remove_k)),
     ("table", "concat", tablib::concat, Some(tablib::concat_k)),
-    ("table", "unpack", tablib::unpack, None),
+    ("table", "unpack", tablib::unpack, Some(tablib::unpack_k)),
     ("table", "pack", tablib::pack, None),
     ("table", "sort", tablib::sort, Some(tablib::sort_k)),
     ("math", "floor", mathlib::floor, None),
@@ -137,6 +137,8 @@ natives![
     ("-", "main", base::main, Some(base::main_k)),
     ("table", "move", tablib::move_, Some(tablib::move_k)),
     ("-", "concat", builder::concat_long, Some(builder::concat_long_k)),
+    ("math", "deg", mathlib::deg, None),
+    ("math", "rad", mathlib::rad, None),
 ];
 
 pub fn native_def(id: u64) -> Option<&'static NativeDef> {
@@ -150,11 +152,11 @@ pub fn native_id(lib: &str, name: &str) -> u64 {
 /// Builds the global environment: base functions and library tables.
 pub fn open_libs(ctx: &mut Ctx, globals: Addr) -> Result<(), Fault> {
     let mut libs: Vec<(&str, Addr)> = Vec::new();
-    for (id, def) in NATIVES.iter().enumerate() {
+    for def in NATIVES.iter() {
         if def.lib == "-" || (def.lib == "" && def.name == "unpack") {
             continue;
         }
-        let f = super::func::new_native(ctx.h, ctx.g, id as u64, &[])?;
+        let f = base::native_value(ctx, def.lib, def.name)?.object().unwrap_or(0);
         let target = if def.lib.is_empty() {
             globals
         } else if let Some(&(_, t)) = libs.iter().find(|(n, _)| *n == def.lib) {

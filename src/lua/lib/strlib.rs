@@ -400,7 +400,7 @@ pub fn gmatch_iter(ctx: &mut Ctx, _args: &[Value]) -> LuaResult<NativeResult> {
     match pattern::gmatch_step(&s, &p, pos as usize, last_end).map_err(Trap::Msg)? {
         None => {
             crate::lua::value::write_value(ctx.h, f + crate::lua::func::NF_UPVALS + 2 * 16, Value::Int(s.len() as i64 + 1))?;
-            ret1(Value::Nil)
+            ret(vec![])
         }
         Some(m) => {
             crate::lua::value::write_value(ctx.h, f + crate::lua::func::NF_UPVALS + 2 * 16, Value::Int(m.end as i64))?;

@@ -388,31 +388,97 @@ fn concat_run(ctx: &mut Ctx, args: &[Value], st: &Saved) -> LuaResult<NativeResu
     }
 }
 
+const UNP_I: usize = 3;
+const UNP_E: usize = 4;
+/// The values read so far (a table), when reading may call metamethods.
+const UNP_VALUES: usize = 5;
+
 pub fn unpack(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
-    let t = arg(args, 1);
     let i = opt_int(ctx, args, 2, "unpack", 1)?;
-    let j = if arg(args, 3).is_nil() {
-        match t {
-            Value::Table(tab) => len_of_table(ctx, tab)?,
-            _ => return type_error(ctx, args, 1, "unpack", "table"),
+    let st = Saved::open(ctx, args.len(), 6)?;
+    st.set_int(ctx, UNP_I, i)?;
+    if arg(args, 3).is_nil() {
+        let t = arg(args, 1);
+        if let Some(r) = len_into(ctx, &st, t, 1)? {
+            return Ok(r);
         }
     } else {
-        check_int(ctx, args, 3, "unpack")?
-    };
-    if i > j {
-        return ret(vec![]);
+        let e = check_int(ctx, args, 3, "unpack")?;
+        st.set_val(ctx, VAL, Value::Int(e))?;
+        st.set_int(ctx, PHASE, 1)?;
     }
-    let n = (j as i128 - i as i128 + 1) as u128;
-    if n >= 1_000_000 {
-        return Err(Trap::Msg("too many results to unpack".into()));
-    }
-    let Value::Table(tab) = t else { return type_error(ctx, args, 1, "unpack", "table") };
-    let mut out = Vec::with_capacity(n as usize);
-    for k in i..=j {
-        out.push(table::get_int(ctx.h, tab, k)?);
-    }
-    ret(out)
+    unpack_run(ctx, args, &st)
 }
+
+pub fn unpack_k(ctx: &mut Ctx, _k: u64, input: ContinuationInput, args: &[Value]) -> LuaResult<NativeResult> {
+    let st = resumed(ctx, args, input, 6)?;
+    unpack_run(ctx, args, &st)
+}
+
+fn unpack_run(ctx: &mut Ctx, args: &[Value], st: &Saved) -> LuaResult<NativeResult> {
+    let t = arg(args, 1);
+    loop {
+        let flow = match st.int(ctx, PHASE)? {
+            1 => {
+                let v = st.val(ctx, VAL)?;
+                let e = len_value(ctx, v)?;
+                let i = st.int(ctx, UNP_I)?;
+                if i > e {
+                    return ret(vec![]);
+                }
+                let n = (e as u64).wrapping_sub(i as u64);
+                if n >= MAX_UNPACK {
+                    return Err(Trap::Msg("too many results to unpack".into()));
+                }
+                st.set_int(ctx, UNP_E, e)?;
+                if let Value::Table(tab) = t {
+                    if table::metatable(ctx.h, tab)? == 0 {
+                        // No metamethods: read them all now.
+                        let mut out = Vec::with_capacity(n as usize + 1);
+                        for k in 0..=n {
+                            out.push(table::get_int(ctx.h, tab, i.wrapping_add(k as i64))?);
+                        }
+                        return ret(out);
+                    }
+                }
+                let values = table::new_table(ctx.h, ctx.g, 0, 0)?;
+                st.set_val(ctx, UNP_VALUES, Value::Table(values))?;
+                st.set_int(ctx, PHASE, 2)?;
+                None
+            }
+            2 => {
+                let i = st.int(ctx, UNP_I)?;
+                let got = geti(ctx, t, i)?;
+                read_into(ctx, st, got, 3)?
+            }
+            3 => {
+                let (i, e) = (st.int(ctx, UNP_I)?, st.int(ctx, UNP_E)?);
+                let Value::Table(values) = st.val(ctx, UNP_VALUES)? else { return Err(Fault::Invalid("unpack lost its values").into()) };
+                let v = st.val(ctx, VAL)?;
+                // Values may be nil: count from the first index, not with #.
+                let n = i.wrapping_sub(opt_int(ctx, args, 2, "unpack", 1)?);
+                table::set_int(ctx.h, values, n + 1, v)?;
+                if i == e {
+                    let mut out = Vec::with_capacity(n as usize + 1);
+                    for k in 1..=n + 1 {
+                        out.push(table::get_int(ctx.h, values, k)?);
+                    }
+                    return ret(out);
+                }
+                st.set_int(ctx, UNP_I, i + 1)?;
+                st.set_int(ctx, PHASE, 2)?;
+                None
+            }
+            _ => return Err(Fault::Invalid("unpack in a bad state").into()),
+        };
+        if let Some(r) = flow {
+            return Ok(r);
+        }
+    }
+}
+
+/// Results `unpack` may give (the stack's size, as in the reference).
+const MAX_UNPACK: u64 = 999_900;
 
 pub fn pack(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
     let t = table::new_table(ctx.h, ctx.g, args.len() as u64, 1)?;

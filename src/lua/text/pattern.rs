@@ -57,6 +57,7 @@ fn class_matches(class: u8, c: u8) -> bool {
         b'u' => c.is_ascii_uppercase(),
         b'w' => c.is_ascii_alphanumeric(),
         b'x' => c.is_ascii_hexdigit(),
+        b'z' => c == 0,
         _ => return class == c,
     };
     if class.is_ascii_uppercase() {
@@ -398,7 +399,7 @@ pub fn expand_replacement(repl: &[u8], subject: &[u8], m: &Match) -> R<Vec<u8>> 
                 match (m.captures.get(index), m.captures.is_empty() && index == 0) {
                     (Some(c), _) => *c,
                     (None, true) => Capture::Span(m.start, m.end),
-                    _ => return Err(format!("invalid capture index %{} in replacement string", index + 1)),
+                    _ => return Err(format!("invalid capture index %{}", index + 1)),
                 }
             };
             match cap {

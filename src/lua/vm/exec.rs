@@ -658,9 +658,8 @@ fn concat_run(ctx: &mut Ctx, f: &Frame, first: Addr, mut total: u64) -> LuaResul
                         values.push(ctx.get(top - i * VALUE_SIZE)?);
                     }
                     ctx.h.write_u64(f.ci + CI_K2, total | (n << 32))?;
-                    let id = crate::lua::lib::native_id("-", "concat");
-                    let native = func::new_native(ctx.h, ctx.g, id, &[])?;
-                    meta::call_meta(ctx, Value::NativeFn(native), &values)?;
+                    let native = crate::lua::lib::base::native_value(ctx, "-", "concat")?;
+                    meta::call_meta(ctx, native, &values)?;
                     return Ok(());
                 }
                 let mut bytes = Vec::new();
