@@ -324,3 +324,33 @@ pub fn read_upval_slot(h: &mut Heap, cl: Addr, i: u64) -> Result<Addr, Fault> {
 pub fn native_upval(h: &mut Heap, f: Addr, i: u64) -> Result<Value, Fault> {
     read_value(h, f + NF_UPVALS + i * VALUE_SIZE)
 }
+
+/// Rebuilds a whole prototype tree on the Rust side (for string.dump).
+pub fn load_full_proto(h: &mut Heap, proto: Addr) -> Result<Proto, Fault> {
+    let mut p = load_debug_proto(h, proto)?;
+    let src = h.read_u64(proto + P_SOURCE)?;
+    p.source = String::from_utf8_lossy(&super::string::bytes(h, src)?).into_owned();
+    p.line_defined = h.read_u64(proto + P_LINEDEFINED)? as u32;
+    p.last_line_defined = h.read_u64(proto + P_LASTLINE)? as u32;
+    let lines = h.read_u64(proto + P_LINES)?;
+    for i in 0..p.code.len() as u64 {
+        p.line_info.push(if lines == 0 { 0 } else { h.read_u32(lines + i * 4)? });
+    }
+    let ups = h.read_u64(proto + P_UPVALS)?;
+    for (i, u) in p.upvalues.iter_mut().enumerate() {
+        let d = h.read_u64(ups + i as u64 * 8)?;
+        u.kind = match (d >> 16) & 0xff {
+            1 => VarKind::Const,
+            2 => VarKind::ToClose,
+            3 => VarKind::CompileTimeConst,
+            _ => VarKind::Regular,
+        };
+    }
+    let n = h.read_u64(proto + P_NPROTOS)?;
+    let children = h.read_u64(proto + P_PROTOS)?;
+    for i in 0..n {
+        let c = h.read_u64(children + i * 8)?;
+        p.protos.push(load_full_proto(h, c)?);
+    }
+    Ok(p)
+}

@@ -84,7 +84,9 @@ pub fn checked_tostring_result(ctx: &mut Ctx, results: &[Value]) -> LuaResult<Ve
 
 pub fn type_(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
     let v = check_any(args, 1, "type")?;
-    let s = ctx.new_str(v.type_name().as_bytes())?;
+    // Files are tables here, userdata in the reference.
+    let name = if super::oslib::file_fd(ctx, v)?.is_some() { "userdata" } else { v.type_name() };
+    let s = ctx.new_str(name.as_bytes())?;
     ret1(s)
 }
 
@@ -413,13 +415,27 @@ pub fn load_k(ctx: &mut Ctx, k: u64, input: ContinuationInput, args: &[Value]) -
 fn finish_load(ctx: &mut Ctx, args: &[Value], source: &[u8], name: &str) -> LuaResult<NativeResult> {
     if let Value::Str(m) = arg(args, 3) {
         let mode = string::bytes(ctx.h, m)?;
-        if !mode.contains(&b't') {
+        if !mode.contains(&b't') && source.first() != Some(&0x1b) {
             let msg = format!("attempt to load a text chunk (mode is '{}')", String::from_utf8_lossy(&mode));
             return ret(vec![Value::Nil, ctx.new_str(msg.as_bytes())?]);
         }
     }
+    let mode = match arg(args, 3) {
+        Value::Str(m) => string::bytes(ctx.h, m)?,
+        _ => b"bt".to_vec(),
+    };
     if source.first() == Some(&0x1b) {
-        return ret(vec![Value::Nil, ctx.new_str(b"attempt to load a binary chunk")?]);
+        if !mode.contains(&b'b') {
+            let msg = format!("attempt to load a binary chunk (mode is '{}')", String::from_utf8_lossy(&mode));
+            return ret(vec![Value::Nil, ctx.new_str(msg.as_bytes())?]);
+        }
+        return match super::dump::undump(source) {
+            Some(proto) => {
+                let env = if args.len() >= 4 { arg(args, 4) } else { Value::Table(ctx.h.read_u64(ctx.g + G_GLOBALS)?) };
+                ret1(make_main_closure(ctx, &proto, env)?)
+            }
+            None => ret(vec![Value::Nil, ctx.new_str(format!("{name}: bad binary format (truncated chunk)").as_bytes())?]),
+        };
     }
     match compiler::compile_at_depth(source, name, 2) {
         Ok(proto) => {
@@ -533,4 +549,16 @@ pub fn main_k(ctx: &mut Ctx, k: u64, input: ContinuationInput, args: &[Value]) -
         }
     };
     Err(Trap::Error(message))
+}
+
+pub fn string_dump(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
+    match arg(args, 1) {
+        Value::LuaFn(cl) => {
+            let proto = ctx.h.read_u64(cl + func::CL_PROTO)?;
+            let p = func::load_full_proto(ctx.h, proto)?;
+            ret1(ctx.new_str(&super::dump::dump(&p))?)
+        }
+        Value::NativeFn(_) => Err(Trap::Msg("unable to dump given function".into())),
+        _ => type_error(ctx, args, 1, "dump", "function"),
+    }
 }

@@ -13,6 +13,7 @@
 pub mod base;
 pub mod builder;
 pub mod coroutine;
+pub mod dump;
 pub mod mathlib;
 pub mod oslib;
 pub mod strlib;
@@ -139,6 +140,23 @@ natives![
     ("-", "concat", builder::concat_long, Some(builder::concat_long_k)),
     ("math", "deg", mathlib::deg, None),
     ("math", "rad", mathlib::rad, None),
+    ("utf8", "offset", strlib::utf8_offset, None),
+    ("utf8", "codes", strlib::utf8_codes, None),
+    ("-", "codes_strict", strlib::codes_strict, None),
+    ("-", "codes_lax", strlib::codes_lax, None),
+    ("os", "difftime", oslib::difftime, None),
+    ("-", "file_write", oslib::file_write, None),
+    ("-", "file_read", oslib::file_read, None),
+    ("-", "file_lines", oslib::file_lines, None),
+    ("-", "file_close", oslib::file_close, None),
+    ("-", "file_flush", oslib::file_flush, None),
+    ("-", "file_setvbuf", oslib::file_setvbuf, None),
+    ("-", "file_seek", oslib::file_seek, None),
+    ("-", "file_tostring", oslib::file_tostring, None),
+    ("io", "type", oslib::io_type, None),
+    ("io", "lines", oslib::io_lines, None),
+    ("io", "open", oslib::io_open, None),
+    ("string", "dump", base::string_dump, None),
 ];
 
 pub fn native_def(id: u64) -> Option<&'static NativeDef> {
@@ -184,6 +202,12 @@ pub fn open_libs(ctx: &mut Ctx, globals: Addr) -> Result<(), Fault> {
         let key = Value::Str(new_string(ctx.h, ctx.g, b"charpattern")?);
         let pat = Value::Str(new_string(ctx.h, ctx.g, b"[\x00-\x7F\xC2-\xFD][\x80-\xBF]*")?);
         table::set(ctx.h, utf8, key, pat)?.ok();
+    }
+    if let Some(&(_, io)) = libs.iter().find(|(n, _)| *n == "io") {
+        oslib::add_files(ctx, io).map_err(|e| match e {
+            Trap::Fault(f) => f,
+            _ => Fault::Invalid("io files could not be made"),
+        })?;
     }
     // Strings index the string library.
     if let Some(&(_, strings)) = libs.iter().find(|(n, _)| *n == "string") {

@@ -66,43 +66,160 @@ pub fn clock(_ctx: &mut Ctx, _args: &[Value]) -> LuaResult<NativeResult> {
     ret1(Value::Float(0.0))
 }
 
+/// A broken-down time (UTC; local time is taken to be UTC).
+struct Tm {
+    year: i64,
+    month: i64,
+    day: i64,
+    hour: i64,
+    min: i64,
+    sec: i64,
+    /// 0 = Sunday.
+    wday: i64,
+    /// 0-based day of the year.
+    yday: i64,
+}
+
+fn broken_down(t: i64) -> Tm {
+    let days = t.div_euclid(86_400);
+    let secs = t.rem_euclid(86_400);
+    let (year, month, day) = civil_from_days(days);
+    Tm {
+        year,
+        month,
+        day,
+        hour: secs / 3600,
+        min: secs / 60 % 60,
+        sec: secs % 60,
+        wday: (days + 4).rem_euclid(7),
+        yday: days - days_from_civil(year, 1, 1),
+    }
+}
+
+const DAYS: [&str; 7] = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
+const MONTHS: [&str; 12] =
+    ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+
+/// ISO 8601 week-based year and week number.
+fn iso_week(tm: &Tm) -> (i64, i64) {
+    let wday = (tm.wday + 6) % 7; // Monday = 0
+    let mut year = tm.year;
+    let mut week = (tm.yday - wday + 10) / 7;
+    let days_in = |y: i64| if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 { 366 } else { 365 };
+    if week < 1 {
+        year -= 1;
+        let prev_yday = tm.yday + days_in(year);
+        week = (prev_yday - wday + 10) / 7;
+    } else if week > 52 && tm.yday - wday + 3 >= days_in(tm.year) {
+        year += 1;
+        week = 1;
+    }
+    (year, week)
+}
+
+/// One strftime conversion (C locale), or None if it is not one.
+fn conversion(tm: &Tm, c: u8, utc: bool) -> Option<String> {
+    let h12 = if tm.hour % 12 == 0 { 12 } else { tm.hour % 12 };
+    Some(match c {
+        b'a' => DAYS[tm.wday as usize][..3].to_string(),
+        b'A' => DAYS[tm.wday as usize].to_string(),
+        b'b' | b'h' => MONTHS[tm.month as usize - 1][..3].to_string(),
+        b'B' => MONTHS[tm.month as usize - 1].to_string(),
+        b'c' => format!("{} {} {:2} {:02}:{:02}:{:02} {}", &DAYS[tm.wday as usize][..3], &MONTHS[tm.month as usize - 1][..3], tm.day, tm.hour, tm.min, tm.sec, tm.year),
+        b'C' => format!("{:02}", tm.year.div_euclid(100)),
+        b'd' => format!("{:02}", tm.day),
+        b'D' | b'x' => format!("{:02}/{:02}/{:02}", tm.month, tm.day, tm.year.rem_euclid(100)),
+        b'e' => format!("{:2}", tm.day),
+        b'F' => format!("{}-{:02}-{:02}", tm.year, tm.month, tm.day),
+        b'g' => format!("{:02}", iso_week(tm).0.rem_euclid(100)),
+        b'G' => iso_week(tm).0.to_string(),
+        b'H' => format!("{:02}", tm.hour),
+        b'I' => format!("{:02}", h12),
+        b'j' => format!("{:03}", tm.yday + 1),
+        b'm' => format!("{:02}", tm.month),
+        b'M' => format!("{:02}", tm.min),
+        b'n' => "\n".to_string(),
+        b'p' => (if tm.hour < 12 { "AM" } else { "PM" }).to_string(),
+        b'r' => format!("{:02}:{:02}:{:02} {}", h12, tm.min, tm.sec, if tm.hour < 12 { "AM" } else { "PM" }),
+        b'R' => format!("{:02}:{:02}", tm.hour, tm.min),
+        b'S' => format!("{:02}", tm.sec),
+        b't' => "\t".to_string(),
+        b'T' | b'X' => format!("{:02}:{:02}:{:02}", tm.hour, tm.min, tm.sec),
+        b'u' => (if tm.wday == 0 { 7 } else { tm.wday }).to_string(),
+        b'U' => format!("{:02}", (tm.yday + 7 - tm.wday) / 7),
+        b'V' => format!("{:02}", iso_week(tm).1),
+        b'w' => tm.wday.to_string(),
+        b'W' => format!("{:02}", (tm.yday + 7 - (tm.wday + 6) % 7) / 7),
+        b'y' => format!("{:02}", tm.year.rem_euclid(100)),
+        b'Y' => tm.year.to_string(),
+        b'z' => "+0000".to_string(),
+        b'Z' => (if utc { "GMT" } else { "UTC" }).to_string(),
+        b'%' => "%".to_string(),
+        _ => return None,
+    })
+}
+
 pub fn date(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
     let fmt = opt_bytes(ctx, args, 1, "date", b"%c")?;
-    let t = if arg(args, 2).is_nil() { 0 } else { check_int(ctx, args, 2, "date")? };
-    let fmt = fmt.strip_prefix(b"!").unwrap_or(&fmt).to_vec();
-    let (y, m, d) = civil_from_days(t.div_euclid(86_400));
-    let secs = t.rem_euclid(86_400);
-    let (hh, mm, ss) = (secs / 3600, secs / 60 % 60, secs % 60);
-    if fmt == b"*t" {
-        let tab = table::new_table(ctx.h, ctx.g, 0, 8)?;
-        for (k, v) in [("year", y), ("month", m), ("day", d), ("hour", hh), ("min", mm), ("sec", ss)] {
+    let t = if arg(args, 2).is_nil() { now() } else { check_int(ctx, args, 2, "date")? };
+    let utc = fmt.first() == Some(&b'!');
+    let fmt = if utc { &fmt[1..] } else { &fmt[..] };
+    let tm = broken_down(t);
+    if fmt.starts_with(b"*t") {
+        let tab = table::new_table(ctx.h, ctx.g, 0, 9)?;
+        let fields = [("year", tm.year), ("month", tm.month), ("day", tm.day), ("hour", tm.hour), ("min", tm.min), ("sec", tm.sec), ("wday", tm.wday + 1), ("yday", tm.yday + 1)];
+        for (k, v) in fields {
             let key = ctx.new_str(k.as_bytes())?;
             table::set(ctx.h, tab, key, Value::Int(v))?.ok();
         }
+        let key = ctx.new_str(b"isdst")?;
+        table::set(ctx.h, tab, key, Value::Bool(false))?.ok();
         return ret1(Value::Table(tab));
     }
-    let mut out = String::new();
-    let mut it = fmt.iter();
-    while let Some(&c) = it.next() {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < fmt.len() {
+        let c = fmt[i];
+        i += 1;
         if c != b'%' {
-            out.push(c as char);
+            out.push(c);
             continue;
         }
-        match it.next() {
-            Some(b'Y') => out += &format!("{y}"),
-            Some(b'm') => out += &format!("{m:02}"),
-            Some(b'd') => out += &format!("{d:02}"),
-            Some(b'H') => out += &format!("{hh:02}"),
-            Some(b'M') => out += &format!("{mm:02}"),
-            Some(b'S') => out += &format!("{ss:02}"),
-            Some(b'%') => out.push('%'),
-            Some(&other) => {
-                return Err(Trap::Msg(format!("bad argument #1 to 'date' (invalid conversion specifier '%{}')", other as char)))
-            }
-            None => break,
+        // E and O modifiers are accepted before the conversions C allows them on.
+        let (modifier, conv) = match fmt.get(i) {
+            Some(&m @ (b'E' | b'O')) => (Some(m), fmt.get(i + 1).copied()),
+            other => (None, other.copied()),
+        };
+        let allowed = match (modifier, conv) {
+            (None, Some(c)) => conversion(&tm, c, utc).is_some(),
+            (Some(b'E'), Some(c)) => b"cCxXyY".contains(&c),
+            (Some(_), Some(c)) => b"deHImMSuUVwWy".contains(&c),
+            _ => false,
+        };
+        if !allowed {
+            let spec_len = if modifier.is_some() { 2 } else { 1 };
+            let end = (i + spec_len).min(fmt.len());
+            let spec = String::from_utf8_lossy(&fmt[i..end]);
+            return arg_error(1, "date", &format!("invalid conversion specifier '%{spec}'"));
         }
+        i += if modifier.is_some() { 2 } else { 1 };
+        out.extend(conversion(&tm, conv.unwrap_or(b'%'), utc).unwrap_or_default().into_bytes());
     }
-    ret1(ctx.new_str(out.as_bytes())?)
+    ret1(ctx.new_str(&out)?)
+}
+
+fn now() -> i64 {
+    #[cfg(not(target_arch = "wasm32"))]
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0);
+    #[cfg(target_arch = "wasm32")]
+    let now = 0;
+    now
+}
+
+pub fn difftime(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
+    let t1 = check_int(ctx, args, 1, "difftime")?;
+    let t0 = opt_int(ctx, args, 2, "difftime", 0)?;
+    ret1(Value::Float(t1 as f64 - t0 as f64))
 }
 
 pub fn getenv(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
@@ -114,20 +231,216 @@ pub fn exit(_ctx: &mut Ctx, _args: &[Value]) -> LuaResult<NativeResult> {
     Err(Trap::Msg("os.exit is not available in vheap".into()))
 }
 
-pub fn io_write(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
-    for n in 1..=args.len() {
+// ----- io: the standard files ---------------------------------------------
+//
+// The program's stdout is the output buffer; stdin is empty (programs run
+// with stdin from /dev/null); stderr output is dropped. Files are tables
+// with a shared metatable (named "FILE*"), which `type` reports as userdata.
+
+fn file_mt(ctx: &mut Ctx) -> LuaResult<Addr> {
+    let registry = ctx.h.read_u64(ctx.g + crate::lua::state::G_REGISTRY)?;
+    let key = ctx.new_str(b"FILE*")?;
+    if let Value::Table(t) = table::get(ctx.h, registry, key)? {
+        return Ok(t);
+    }
+    let mt = table::new_table(ctx.h, ctx.g, 0, 4)?;
+    let methods = table::new_table(ctx.h, ctx.g, 0, 8)?;
+    for (name, native) in [("write", "file_write"), ("read", "file_read"), ("lines", "file_lines"), ("close", "file_close"), ("flush", "file_flush"), ("setvbuf", "file_setvbuf"), ("seek", "file_seek")] {
+        let f = super::base::native_value(ctx, "-", native)?;
+        let k = ctx.new_str(name.as_bytes())?;
+        table::set(ctx.h, methods, k, f)?.ok();
+    }
+    let fields = [("__index", Value::Table(methods)), ("__name", ctx.new_str(b"FILE*")?), ("__tostring", super::base::native_value(ctx, "-", "file_tostring")?)];
+    for (k, v) in fields {
+        let k = ctx.new_str(k.as_bytes())?;
+        table::set(ctx.h, mt, k, v)?.ok();
+    }
+    table::set(ctx.h, registry, key, Value::Table(mt))?.ok();
+    Ok(mt)
+}
+
+/// The standard file `fd` (0 stdin, 1 stdout, 2 stderr), made on first use.
+fn std_file(ctx: &mut Ctx, fd: i64) -> LuaResult<Value> {
+    let registry = ctx.h.read_u64(ctx.g + crate::lua::state::G_REGISTRY)?;
+    let key = ctx.new_str(format!("vheap.file{fd}").as_bytes())?;
+    if let v @ Value::Table(_) = table::get(ctx.h, registry, key)? {
+        return Ok(v);
+    }
+    let mt = file_mt(ctx)?;
+    let f = table::new_table(ctx.h, ctx.g, 0, 2)?;
+    let k = ctx.new_str(b"fd")?;
+    table::set(ctx.h, f, k, Value::Int(fd))?.ok();
+    table::set_metatable(ctx.h, f, mt)?;
+    table::set(ctx.h, registry, key, Value::Table(f))?.ok();
+    Ok(Value::Table(f))
+}
+
+/// The descriptor of a file object, and whether it is closed.
+pub fn file_fd(ctx: &mut Ctx, v: Value) -> LuaResult<Option<(i64, bool)>> {
+    let Value::Table(t) = v else { return Ok(None) };
+    let mt = table::metatable(ctx.h, t)?;
+    if mt == 0 || mt != file_mt(ctx)? {
+        return Ok(None);
+    }
+    let k = ctx.new_str(b"fd")?;
+    let fd = match table::get(ctx.h, t, k)? {
+        Value::Int(fd) => fd,
+        _ => -1,
+    };
+    let k = ctx.new_str(b"closed")?;
+    Ok(Some((fd, table::get(ctx.h, t, k)?.truthy())))
+}
+
+fn write_values(ctx: &mut Ctx, args: &[Value], first: usize, fd: i64, fname: &str) -> LuaResult<()> {
+    for n in first..=args.len() {
         let bytes = match args[n - 1] {
             Value::Str(s) => string::bytes(ctx.h, s)?,
             Value::Int(i) => crate::lua::text::number::fmt_int(i),
             Value::Float(f) if f.is_finite() => crate::lua::text::number::fmt_g(f, 14).into_bytes(),
             Value::Float(f) => crate::lua::text::number::fmt_float(f),
-            _ => return type_error(ctx, args, n, "write", "string"),
+            _ => return type_error(ctx, args, n, fname, "string"),
         };
-        write_output(ctx, &bytes)?;
+        if fd == 1 {
+            write_output(ctx, &bytes)?;
+        }
     }
-    ret(vec![])
+    Ok(())
 }
 
-pub fn io_read(_ctx: &mut Ctx, _args: &[Value]) -> LuaResult<NativeResult> {
-    ret1(Value::Nil)
+pub fn io_write(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
+    write_values(ctx, args, 1, 1, "write")?;
+    ret1(std_file(ctx, 1)?)
 }
+
+fn check_file(ctx: &mut Ctx, args: &[Value], fname: &str) -> LuaResult<i64> {
+    match file_fd(ctx, arg(args, 1))? {
+        Some((_, true)) => Err(Trap::Msg("attempt to use a closed file".into())),
+        Some((fd, false)) => Ok(fd),
+        None => type_error(ctx, args, 1, fname, "FILE*"),
+    }
+}
+
+pub fn file_write(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
+    let fd = check_file(ctx, args, "write")?;
+    write_values(ctx, args, 2, fd, "write")?;
+    ret1(arg(args, 1))
+}
+
+/// Reads with the formats from argument `first` on: stdin is always at its
+/// end, so "a" gives "" and every other format fails (nil), which stops.
+fn read_formats(ctx: &mut Ctx, args: &[Value], first: usize) -> LuaResult<NativeResult> {
+    let mut out = Vec::new();
+    if args.len() < first {
+        return ret1(Value::Nil);
+    }
+    for n in first..=args.len() {
+        let ok = match arg(args, n) {
+            Value::Int(_) | Value::Float(_) => {
+                check_int(ctx, args, n, "read")?;
+                false
+            }
+            _ => {
+                let f = check_bytes(ctx, args, n, "read")?;
+                let f = f.strip_prefix(b"*").unwrap_or(&f).to_vec();
+                match f.first() {
+                    Some(b'a') => true,
+                    Some(b'n' | b'l' | b'L') => false,
+                    _ => return arg_error(n, "read", "invalid format"),
+                }
+            }
+        };
+        if ok {
+            out.push(ctx.new_str(b"")?);
+        } else {
+            out.push(Value::Nil);
+            break;
+        }
+    }
+    ret(out)
+}
+
+pub fn io_read(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
+    read_formats(ctx, args, 1)
+}
+
+pub fn file_read(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
+    check_file(ctx, args, "read")?;
+    read_formats(ctx, args, 2)
+}
+
+/// An iterator over no lines (stdin is empty).
+fn no_lines(ctx: &mut Ctx) -> LuaResult<NativeResult> {
+    ret1(super::base::native_value(ctx, "-", "file_flush")?)
+}
+
+pub fn io_lines(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
+    if !arg(args, 1).is_nil() {
+        let name = check_bytes(ctx, args, 1, "lines")?;
+        return Err(Trap::Msg(format!("{}: No such file or directory", String::from_utf8_lossy(&name))));
+    }
+    no_lines(ctx)
+}
+
+pub fn file_lines(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
+    check_file(ctx, args, "lines")?;
+    no_lines(ctx)
+}
+
+pub fn file_close(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
+    check_file(ctx, args, "close")?;
+    ret(vec![Value::Nil, ctx.new_str(b"cannot close standard file")?])
+}
+
+/// flush, setvbuf and seek succeed without doing anything (and `flush` with
+/// no file is the empty line iterator).
+pub fn file_flush(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
+    if args.is_empty() {
+        return ret1(Value::Nil);
+    }
+    check_file(ctx, args, "flush")?;
+    ret1(arg(args, 1))
+}
+
+pub fn file_setvbuf(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
+    check_file(ctx, args, "setvbuf")?;
+    ret1(Value::Bool(true))
+}
+
+pub fn file_seek(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
+    check_file(ctx, args, "seek")?;
+    ret1(Value::Int(0))
+}
+
+pub fn file_tostring(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
+    let text = match file_fd(ctx, arg(args, 1))? {
+        Some((_, true)) => "file (closed)".to_string(),
+        _ => format!("file (0x{:014x})", arg(args, 1).object().unwrap_or(0)),
+    };
+    ret1(ctx.new_str(text.as_bytes())?)
+}
+
+pub fn io_type(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
+    check_any(args, 1, "type")?;
+    ret1(match file_fd(ctx, arg(args, 1))? {
+        Some((_, true)) => ctx.new_str(b"closed file")?,
+        Some(_) => ctx.new_str(b"file")?,
+        None => Value::Nil,
+    })
+}
+
+pub fn io_open(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
+    let name = check_bytes(ctx, args, 1, "open")?;
+    let msg = format!("{}: No such file or directory", String::from_utf8_lossy(&name));
+    ret(vec![Value::Nil, ctx.new_str(msg.as_bytes())?, Value::Int(2)])
+}
+
+/// Puts io.stdin, io.stdout and io.stderr in the io table.
+pub fn add_files(ctx: &mut Ctx, io: Addr) -> LuaResult<()> {
+    for (name, fd) in [("stdin", 0), ("stdout", 1), ("stderr", 2)] {
+        let f = std_file(ctx, fd)?;
+        let k = ctx.new_str(name.as_bytes())?;
+        table::set(ctx.h, io, k, f)?.ok();
+    }
+    Ok(())
+}
+

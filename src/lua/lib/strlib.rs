@@ -2,7 +2,6 @@
 
 use super::*;
 use crate::lua::string;
-use crate::lua::text::number as num;
 
 /// Lua's relative string positions: negative counts from the end.
 fn pos_relative(pos: i64, len: usize) -> i64 {
@@ -619,46 +618,65 @@ pub fn utf8_char(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
     ret1(ctx.new_str(&out)?)
 }
 
-/// Decodes one UTF-8 sequence at `i`: (code point, length), strict.
-fn utf8_decode(s: &[u8], i: usize) -> Option<(u32, usize)> {
-    let c = *s.get(i)?;
-    if c < 0x80 {
-        return Some((u32::from(c), 1));
-    }
-    let (len, init) = match c {
-        0xC0..=0xDF => (2, u32::from(c & 0x1f)),
-        0xE0..=0xEF => (3, u32::from(c & 0x0f)),
-        0xF0..=0xF7 => (4, u32::from(c & 0x07)),
-        _ => return None,
-    };
-    let mut cp = init;
-    for k in 1..len {
-        let b = *s.get(i + k)?;
-        if b & 0xC0 != 0x80 {
+fn is_cont(s: &[u8], i: usize) -> bool {
+    s.get(i).is_some_and(|&c| c & 0xC0 == 0x80)
+}
+
+/// Decodes the UTF-8 sequence at `i` as the reference does (up to six
+/// bytes, 31 bits; `strict`: no surrogates, nothing past U+10FFFF):
+/// (code point, length).
+fn utf8_decode(s: &[u8], i: usize, strict: bool) -> Option<(u32, usize)> {
+    const LIMITS: [u32; 6] = [u32::MAX, 0x80, 0x800, 0x10000, 0x20_0000, 0x400_0000];
+    let mut c = u32::from(*s.get(i)?);
+    let mut res: u32 = 0;
+    let mut count = 0usize;
+    if c >= 0x80 {
+        while c & 0x40 != 0 {
+            count += 1;
+            let cc = u32::from(s.get(i + count).copied().unwrap_or(0));
+            if cc & 0xC0 != 0x80 {
+                return None;
+            }
+            res = (res << 6) | (cc & 0x3F);
+            c <<= 1;
+        }
+        if count > 5 {
             return None;
         }
-        cp = (cp << 6) | u32::from(b & 0x3f);
+        res |= (c & 0x7F) << (count * 5);
+        if res > 0x7FFF_FFFF || res < LIMITS[count] {
+            return None;
+        }
+    } else {
+        res = c;
     }
-    let min = [0, 0, 0x80, 0x800, 0x10000][len];
-    if cp < min || cp > 0x10FFFF || (0xD800..=0xDFFF).contains(&cp) {
+    if strict && (res > 0x10FFFF || (0xD800..=0xDFFF).contains(&res)) {
         return None;
     }
-    Some((cp, len))
+    Some((res, count + 1))
 }
 
 pub fn utf8_len(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
     let s = check_bytes(ctx, args, 1, "len")?;
-    let i = pos_relative(opt_int(ctx, args, 2, "len", 1)?, s.len());
-    let j = pos_relative(opt_int(ctx, args, 3, "len", -1)?, s.len());
-    let mut pos = (i.max(1) - 1) as usize;
+    let len = s.len() as i64;
+    let posi = pos_relative(opt_int(ctx, args, 2, "len", 1)?, s.len());
+    let posj = pos_relative(opt_int(ctx, args, 3, "len", -1)?, s.len());
+    let lax = arg(args, 4).truthy();
+    if !(1 <= posi && posi - 1 <= len) {
+        return arg_error(2, "len", "initial position out of bounds");
+    }
+    if posj - 1 >= len {
+        return arg_error(3, "len", "final position out of bounds");
+    }
+    let (mut pos, end) = (posi - 1, posj - 1);
     let mut n = 0;
-    while (pos as i64) < j {
-        match utf8_decode(&s, pos) {
+    while pos <= end {
+        match utf8_decode(&s, pos as usize, !lax) {
             Some((_, l)) => {
-                pos += l;
+                pos += l as i64;
                 n += 1;
             }
-            None => return ret(vec![Value::Nil, Value::Int(pos as i64 + 1)]),
+            None => return ret(vec![Value::Nil, Value::Int(pos + 1)]),
         }
     }
     ret1(Value::Int(n))
@@ -666,18 +684,25 @@ pub fn utf8_len(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
 
 pub fn utf8_codepoint(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
     let s = check_bytes(ctx, args, 1, "codepoint")?;
-    let i = pos_relative(opt_int(ctx, args, 2, "codepoint", 1)?, s.len());
-    let j = pos_relative(opt_int(ctx, args, 3, "codepoint", i)?, s.len());
-    if i < 1 {
+    let posi = pos_relative(opt_int(ctx, args, 2, "codepoint", 1)?, s.len());
+    let pose = pos_relative(opt_int(ctx, args, 3, "codepoint", posi)?, s.len());
+    let lax = arg(args, 4).truthy();
+    if posi < 1 {
         return arg_error(2, "codepoint", "out of bounds");
     }
-    if j > s.len() as i64 {
+    if pose > s.len() as i64 {
         return arg_error(3, "codepoint", "out of bounds");
     }
+    if posi > pose {
+        return ret(vec![]);
+    }
+    if pose - posi >= 1_000_000 {
+        return Err(Trap::Msg("string slice too long".into()));
+    }
     let mut out = Vec::new();
-    let mut pos = (i - 1) as usize;
-    while (pos as i64) < j {
-        match utf8_decode(&s, pos) {
+    let mut pos = (posi - 1) as usize;
+    while (pos as i64) < pose {
+        match utf8_decode(&s, pos, !lax) {
             Some((cp, l)) => {
                 out.push(Value::Int(i64::from(cp)));
                 pos += l;
@@ -685,8 +710,86 @@ pub fn utf8_codepoint(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> 
             None => return Err(Trap::Msg("invalid UTF-8 code".into())),
         }
     }
-    let _ = num::fmt_int;
     ret(out)
+}
+
+pub fn utf8_offset(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
+    let s = check_bytes(ctx, args, 1, "offset")?;
+    let len = s.len() as i64;
+    let mut n = check_int(ctx, args, 2, "offset")?;
+    let default = if n >= 0 { 1 } else { len + 1 };
+    let posi = pos_relative(opt_int(ctx, args, 3, "offset", default)?, s.len());
+    if !(1 <= posi && posi - 1 <= len) {
+        return arg_error(3, "offset", "position out of bounds");
+    }
+    let mut pos = posi - 1;
+    if n == 0 {
+        while pos > 0 && is_cont(&s, pos as usize) {
+            pos -= 1;
+        }
+    } else {
+        if is_cont(&s, pos as usize) {
+            return Err(Trap::Msg("initial position is a continuation byte".into()));
+        }
+        if n < 0 {
+            while n < 0 && pos > 0 {
+                pos -= 1;
+                while pos > 0 && is_cont(&s, pos as usize) {
+                    pos -= 1;
+                }
+                n += 1;
+            }
+        } else {
+            n -= 1;
+            while n > 0 && pos < len {
+                pos += 1;
+                while is_cont(&s, pos as usize) {
+                    pos += 1;
+                }
+                n -= 1;
+            }
+        }
+    }
+    ret1(if n == 0 { Value::Int(pos + 1) } else { Value::Nil })
+}
+
+pub fn utf8_codes(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
+    let lax = arg(args, 2).truthy();
+    let s = check_bytes(ctx, args, 1, "codes")?;
+    if is_cont(&s, 0) {
+        return arg_error(1, "codes", "invalid UTF-8 code");
+    }
+    let iter = super::base::native_value(ctx, "-", if lax { "codes_lax" } else { "codes_strict" })?;
+    ret(vec![iter, arg(args, 1), Value::Int(0)])
+}
+
+fn codes_step(ctx: &mut Ctx, args: &[Value], strict: bool) -> LuaResult<NativeResult> {
+    let s = check_bytes(ctx, args, 1, "for iterator")?;
+    let len = s.len() as u64;
+    let mut n = match arg(args, 2) {
+        Value::Int(i) => i as u64,
+        _ => 0,
+    };
+    if n < len {
+        while is_cont(&s, n as usize) {
+            n += 1;
+        }
+    }
+    if n >= len {
+        return ret(vec![]);
+    }
+    match utf8_decode(&s, n as usize, strict) {
+        Some((code, l)) if !is_cont(&s, n as usize + l) => ret(vec![Value::Int(n as i64 + 1), Value::Int(i64::from(code))]),
+        _ => Err(Trap::Msg("invalid UTF-8 code".into())),
+    }
+}
+
+pub fn codes_strict(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
+    codes_step(ctx, args, true)
+}
+
+pub fn codes_lax(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
+    codes_step(ctx, args, false)
 }
 
 // ----- arithmetic metamethods of strings ("10" + 1) ---------------------------
