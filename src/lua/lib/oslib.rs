@@ -394,7 +394,7 @@ pub fn file_close(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
 /// flush, setvbuf and seek succeed without doing anything (and `flush` with
 /// no file is the empty line iterator).
 pub fn file_flush(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
-    if args.is_empty() {
+    if arg(args, 1).is_nil() {
         return ret1(Value::Nil);
     }
     check_file(ctx, args, "flush")?;

@@ -1,0 +1,37 @@
+-- error objects that are tables, error levels, xpcall with handlers, tostring edge cases
+local ok, e = pcall(error, {code = 42, msg = "boom"})
+print(ok, type(e), e.code, e.msg)
+local E = setmetatable({}, {__tostring = function(s) return "E-object" end})
+ok, e = pcall(error, E)
+print(ok, e == E, tostring(e))
+local function f(level) error("lvl", level) end
+print(pcall(f, 1))
+print(pcall(f, 2))
+print(pcall(f, 0))
+print(pcall(error))
+print(pcall(error, nil))
+print(pcall(error, 42))
+print(xpcall(function() error("x") end, function(m) return "handled: " .. m end))
+print(xpcall(function() return 1, 2 end, print))
+print(xpcall(function(a, b) return a + b end, print, 3, 4))
+print(xpcall(function() error({1, 2}) end, function(t) return #t end))
+local function handler(m) return type(m) == "string" and m:gsub("^.-:%d+: ", "") or m end
+print(xpcall(function() local x = nil; return x.field end, handler))
+print(xpcall(function() return {} + 1 end, handler))
+print(select("#", pcall(error)))
+local ok2, tb = xpcall(function() error("deep") end, debug and debug.traceback or tostring)
+print(ok2, type(tb), tb:find("deep") ~= nil)
+print(pcall(pcall))
+local okm, em = pcall(function() error(setmetatable({}, {__index = function() return "idx" end})) end)
+print(okm, em.anything)
+print(tostring(-0.0), tostring(0.0), tostring(1e100), tostring(-1e100), tostring(math.huge), tostring(-math.huge))
+print(tostring(2^63), tostring(2^53), tostring(1e15), tostring(1e16), tostring(0.1), tostring(-2^63), math.tointeger(-2^63))
+print(2^63 == math.maxinteger + 1.0, math.maxinteger + 0.0, 1e308 * 10, -1e308 * 10)
+local t = {}
+t[1.0] = "a"; t[2] = "b"; t[2^53] = "c"
+print(t[1], t[2.0], t[2^53 | 0], next({[3.0] = 1}), math.type(next({[3.0] = 1})))
+t[1] = nil
+print(t[1.0], #t >= 0)
+print(pcall(function() t[0/0] = 1 end))
+print(pcall(function() t[nil] = 1 end))
+print(rawget(t, 2.0), rawequal(1, 1.0), rawequal("a", "a"), rawlen({1, 2}), rawlen("abc"))

@@ -1,0 +1,26 @@
+-- string.format with every conversion and common flags
+local vals = {0, 7, -7, 255, 3.5, -0.25, 1e10, 123.456}
+for _, v in ipairs(vals) do
+  print(string.format("%d|%5d|%-5d|%05d|%+d|% d", math.floor(v), math.floor(v), math.floor(v), math.floor(v), math.floor(v), math.floor(v)))
+  print(string.format("%x|%X|%#x|%o|%#o|%08x", math.floor(v) & 0xffff, math.floor(v) & 0xffff, math.floor(v) & 0xffff, math.floor(v) & 0xffff, math.floor(v) & 0xffff, math.floor(v) & 0xffff))
+  print(string.format("%f|%.2f|%10.3f|%-10.1f|%+.0f|%#.0f", v, v, v, v, v, v))
+  print(string.format("%e|%.3E|%g|%G|%#g|%.10g", v, v, v, v, v, v))
+  print(string.format("%a|%A|%.2a", v, v, v))
+end
+print(string.format("%c%c%c|%5c|%-5c|", 76, 117, 97, 65, 66))
+print(string.format("%s|%10s|%-10s|%.2s|%5.1s|", "lua", "lua", "lua", "lua", "lua"))
+print(string.format("%s %s %s %s", nil, true, 12, 1.5))
+print(string.format("%i %u", 42, 42))
+print(string.format("%q", "a\nb\t\0c\"\\"))
+print(string.format("%q %q %q", 10, math.mininteger, 0.5))
+print(string.format("%%|%5%|"))
+print(pcall(string.format, "%d", 1.5))
+print(pcall(string.format, "%d", "x"))
+print(pcall(string.format, "%z", 1))
+print(pcall(string.format, "%123d", 1))
+print(pcall(string.format, "%.123f", 1))
+print(pcall(string.format, "%s"))
+print(pcall(string.format, "%q", {}))
+print(pcall(string.format, "%10q", "x"))
+print(string.format("%5s|%-8s|", setmetatable({}, {__tostring = function() return "obj" end}), "x"))
+print(("%d-%d"):format(1, 2), ("x"):rep(3, ","))

@@ -1,0 +1,22 @@
+-- rep with separators, byte/char, reverse, upper/lower, methods through the string metatable
+print(("ab"):rep(3), ("ab"):rep(3, "-"), ("ab"):rep(0), ("ab"):rep(-1), ("x"):rep(1, "sep"))
+print(string.rep("", 5, ","), #string.rep("abc", 100, ", "))
+print(string.byte("ABC"), string.byte("ABC", 2), string.byte("ABC", 1, 3), string.byte("ABC", -1))
+print(string.byte("ABC", 10), select("#", string.byte("ABC", 10)), string.byte("", 1))
+print(string.char(72, 105), string.char(), pcall(string.char, 256), pcall(string.char, -1))
+print(("hello"):reverse(), (""):reverse(), ("a"):reverse())
+print(("Hello World 123"):upper(), ("Hello World 123"):lower())
+print(("abc"):len(), #"abc", ("\0\0"):len())
+print(("hello world"):sub(1, 5), ("hello"):sub(-3), ("hello"):sub(2, -2), ("hello"):sub(10), ("hello"):sub(0))
+print(("hello"):sub(-100, 2), ("hello"):sub(3, 2), ("hello"):sub(math.mininteger, math.maxinteger))
+local s = "The quick brown fox"
+print(s:find("quick"), s:find("o", 14), s:find("xyz"), s:find("", 5), s:find("o.", 1, true))
+print(s:match("(%a+) (%a+)"), s:match("%d"), s:gsub("o", "0"))
+local mt = getmetatable("")
+print(mt.__index == string, type(mt))
+print(("%d items"):format(3), ("a,b,c"):gsub(",", ";"))
+print(("x"):byte(), ("xyz"):byte(-1))
+print(tostring(12):len(), (12 .. ""):rep(2))
+print(pcall(string.rep), pcall(string.upper))
+print(string.len("\u{48}\u{49}"), "\65\066\x43\z
+       D")
