@@ -39,15 +39,22 @@ fn run_vheap(source: &[u8], name: &str, memory: usize, page_size: u32) -> (Vec<u
     (out, stats.bytes_in_use, stats.faults)
 }
 
-/// Page faults of one full collection cycle on a live heap ten times the
-/// physical heap.
+/// Page faults and page writes of one full collection cycle on a live heap
+/// ten times the physical heap. The program first settles (a collection, so
+/// no cycle is in progress), then a checkpoint leaves no dirty page; the
+/// measured `collectgarbage()` follows, and a second checkpoint writes every
+/// page the cycle dirtied, so "written" counts write-backs during the cycle
+/// plus the dirty pages it left behind.
 fn gc_cycle_faults() {
     let program = br#"
 local keep = {}
 for i = 1, 6000 do
   keep[i] = {name = "node" .. i, payload = string.rep("x", 200), links = {i, i + 1, i + 2}}
 end
+collectgarbage()
 print("built")
+local spin = 0
+for i = 1, 5000 do spin = spin + i end
 collectgarbage()
 print("collected", #keep)
 "#;
@@ -60,31 +67,41 @@ print("collected", #keep)
     loop {
         let outcome = vm.run(1000, &mut |b| out.extend_from_slice(b)).unwrap();
         if before.is_none() && out.starts_with(b"built") {
+            vm.checkpoint().unwrap();
             let s = vm.stats();
-            before = Some((s.faults, s.bytes_in_use));
+            before = Some((s.faults, s.pages_written, s.bytes_in_use));
         }
         if outcome != RunOutcome::Paused {
             break;
         }
     }
-    let (f0, in_use) = before.unwrap();
+    assert!(out.ends_with(b"collected\t6000\n"), "{}", String::from_utf8_lossy(&out));
+    vm.checkpoint().unwrap();
+    let (f0, w0, in_use) = before.unwrap();
     let s = vm.stats();
     // Bytes in use include the main thread's stack reservation, of which only
     // a few pages were ever touched.
     let live = in_use.saturating_sub(vheap::lua::state::MAIN_STACK_SLOTS * 16);
     let live_pages = live.div_ceil(4096);
     println!(
-        "\nGC: one full cycle over {:.1} MB live ({} pages, {:.0}x the {} KiB physical heap): {} page faults ({:.2} per live page)",
+        "\nGC: one full cycle over {:.1} MB live ({} pages, {:.0}x the {} KiB physical heap): {} page faults ({:.2} per live page), {} pages written ({:.2} per live page)",
         live as f64 / 1e6,
         live_pages,
         live as f64 / memory as f64,
         memory / 1024,
         s.faults - f0,
-        (s.faults - f0) as f64 / live_pages as f64
+        (s.faults - f0) as f64 / live_pages as f64,
+        s.pages_written - w0,
+        (s.pages_written - w0) as f64 / live_pages as f64
     );
 }
 
 fn main() {
+    // `cargo bench --bench lua -- gc` runs only the collector measurement.
+    if std::env::args().skip(1).any(|a| a == "gc") {
+        gc_cycle_faults();
+        return;
+    }
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/benches/lua");
     let mut names: Vec<String> = std::fs::read_dir(dir)
         .unwrap()

@@ -220,6 +220,7 @@ pub fn close_upvals(h: &mut Heap, th: Addr, level: Addr) -> Result<(), Fault> {
         }
         let v = read_value(h, slot)?;
         write_value(h, uv + UV_VALUE, v)?;
+        super::gc::barrier(h, uv, v)?;
         h.write_u64(uv + UV_SLOT, 0)?;
         let next = h.read_u64(uv + UV_NEXT)?;
         h.write_u64(th + T_OPEN_UPVALS, next)?;
@@ -233,7 +234,12 @@ pub fn upval_get(h: &mut Heap, uv: Addr) -> Result<Value, Fault> {
 
 pub fn upval_set(h: &mut Heap, uv: Addr, v: Value) -> Result<(), Fault> {
     let slot = h.read_u64(uv + UV_SLOT)?;
-    write_value(h, if slot != 0 { slot } else { uv + UV_VALUE }, v)
+    if slot != 0 {
+        // An open upvalue's value is a stack slot: stacks are rescanned.
+        return write_value(h, slot, v);
+    }
+    write_value(h, uv + UV_VALUE, v)?;
+    super::gc::barrier(h, uv, v)
 }
 
 /// Rebuilds enough of a prototype on the Rust side to name variables in an

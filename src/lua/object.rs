@@ -1,16 +1,15 @@
 //! The header every collectable object starts with, and object allocation.
 //!
 //! ```text
-//! 0  kind u8 | mark u8 | flags u16 | reserved u32
-//! 8  next   address of the next object in the all-objects list (for sweeping)
+//! 0  kind u8 | gc flags u8 | reserved
+//! 8  link   the collector's list link (objects to finalize, threads)
 //! ```
 //!
-//! Every object is linked into the all-objects list when it is made, so the
-//! collector can sweep without knowing the allocator's layout. Blocks an
-//! object owns (array parts, stacks, code) are plain allocations without a
-//! header, freed with their owner.
+//! The collector's marks are not in the header but in a side bitmap (see
+//! gc.rs), which also records where objects start, so it can sweep without
+//! reading live objects. Blocks an object owns (array parts, stacks, code)
+//! are plain allocations without a header, freed with their owner.
 
-use super::state::G_ALL_OBJECTS;
 use crate::heap::{Addr, Fault, Heap};
 
 pub const HEADER_SIZE: u64 = 16;
@@ -43,13 +42,12 @@ impl Kind {
 }
 
 /// Allocates an object of `size` bytes (header included), writes its header
-/// and links it into the all-objects list rooted at `globals`.
+/// and records it with the collector (`globals` is the global block).
 pub fn new_object(h: &mut Heap, globals: Addr, kind: Kind, size: u64) -> Result<Addr, Fault> {
     let addr = h.alloc(size)?;
     h.write_u64(addr, kind as u64)?;
-    let head = h.read_u64(globals + G_ALL_OBJECTS)?;
-    h.write_u64(addr + 8, head)?;
-    h.write_u64(globals + G_ALL_OBJECTS, addr)?;
+    h.write_u64(addr + 8, 0)?;
+    super::gc::on_new_object(h, globals, addr)?;
     Ok(addr)
 }
 

@@ -258,7 +258,9 @@ fn init_state(h: &mut crate::heap::Heap) -> Result<(), Fault> {
     let g = h.alloc(G_SIZE)?;
     h.fill(g, G_SIZE as usize, 0)?;
     h.set_user_word(USER_WORD_GLOBALS, g)?;
+    super::gc::init(h, g)?;
     super::string::init_table(h, g)?;
+    super::gc::init_objects(h, g)?;
     let globals = table::new_table(h, g, 0, 64)?;
     let registry = table::new_table(h, g, 0, 4)?;
     h.write_u64(g + G_GLOBALS, globals)?;

@@ -11,7 +11,7 @@ use crate::heap::{Addr, Fault, Heap};
 pub const USER_WORD_GLOBALS: u64 = 0;
 
 // ----- the global block -----------------------------------------------------
-pub const G_ALL_OBJECTS: Addr = 0;
+pub const G_UNUSED0: Addr = 0;
 pub const G_STRINGS: Addr = 8; // interned-string bucket block
 pub const G_STRINGS_CAP: Addr = 16; // buckets (a power of two)
 pub const G_STRINGS_COUNT: Addr = 24;
@@ -32,7 +32,8 @@ pub const G_GC: Addr = 144; // collector state (16 words), see gc.rs
 pub const G_STRINGS_OLD: Addr = G_GC + 16 * 8; // intern buckets being moved (0 = none)
 pub const G_STRINGS_OLD_CAP: Addr = G_STRINGS_OLD + 8;
 pub const G_STRINGS_CURSOR: Addr = G_STRINGS_OLD + 16; // old buckets moved so far
-pub const G_SIZE: u64 = G_STRINGS_OLD + 24;
+pub const G_GCX: Addr = G_STRINGS_OLD + 24; // the collector's state, see gc.rs
+pub const G_SIZE: u64 = G_GCX + super::gc::STATE_WORDS * 8;
 
 /// What the program is doing, as seen by the host.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -92,6 +92,7 @@ pub fn new_string(h: &mut Heap, g: Addr, bytes: &[u8]) -> Result<Addr, Fault> {
     let hash = hash_bytes(bytes);
     if bytes.len() <= SHORT_MAX {
         if let Some(found) = find_interned(h, g, bytes, hash)? {
+            super::gc::string_reused(h, g, found)?;
             return Ok(found);
         }
     }

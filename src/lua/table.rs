@@ -23,11 +23,23 @@
 //! (a *dead* key), so `next` keeps working while a loop clears fields; dead
 //! keys are dropped when their part is migrated, as in Lua's rehash.
 //!
+//! The collector does not keep the objects of dead keys alive: it turns such
+//! a key into a *tombstone* (tag `DEAD_KEY`, the address kept). A tombstone
+//! never matches a lookup (its object may be freed and the address reused),
+//! but `next` still finds it by address, so a traversal that cleared the
+//! field it stands on can go on, as Lua's `next` accepts dead keys.
+//!
+//! Every store of a reference into a table, including the moves of an
+//! incremental resize, goes through the collector's write barrier
+//! (`gc::barrier`), so a table the collector has already scanned never
+//! hides an object it did not mark.
+//!
 //! The array part grows when a program appends (sets key `n + 1`). Integer
 //! keys beyond the array live in the hash part, and stay there if the array
 //! later grows over them; reads of a nil array slot then also look in the
 //! hash (only when the hash holds integer keys at all).
 
+use super::gc;
 use super::object::{new_object, Kind};
 use super::string;
 use super::value::{read_value, write_value, Value, VALUE_SIZE};
@@ -48,6 +60,11 @@ const T_HCURSOR: Addr = 104;
 const T_HINTS: Addr = 112;
 pub const TABLE_SIZE: u64 = 120;
 const NODE: u64 = 2 * VALUE_SIZE;
+/// Bytes of a hash node (for the collector's traversal).
+pub const NODE_SIZE: u64 = NODE;
+/// Tag (low half of a node's key tag word) of a tombstone: a dead key whose
+/// object the collector no longer keeps.
+pub const DEAD_KEY: u64 = 0xdead;
 /// Entries of an old part moved per insertion of a new key.
 const MIGRATE_STEP: u64 = 8;
 
@@ -82,7 +99,17 @@ pub fn metatable(h: &mut Heap, t: Addr) -> Result<Addr, Fault> {
 }
 
 pub fn set_metatable(h: &mut Heap, t: Addr, mt: Addr) -> Result<(), Fault> {
-    h.write_u64(t + T_META, mt)
+    h.write_u64(t + T_META, mt)?;
+    if mt != 0 {
+        gc::barrier(h, t, Value::Table(mt))?;
+    }
+    Ok(())
+}
+
+/// Stores a value into a slot of table `t`, with the collector's barrier.
+fn store(h: &mut Heap, t: Addr, slot: Addr, v: Value) -> Result<(), Fault> {
+    write_value(h, slot, v)?;
+    gc::barrier(h, t, v)
 }
 
 fn mix(x: u64) -> u64 {
@@ -115,9 +142,15 @@ fn key_equal(h: &mut Heap, a: Value, b: Value) -> Result<bool, Fault> {
 /// A node's key keeps the low 32 bits of the key's hash in the upper half of
 /// its tag word, so probing and migrating never read the key's object
 /// (for strings that would be one more page per probe).
+/// A tombstone reads as nil: it matches no key and is skipped like an empty
+/// node by `next` and by migration (but, unlike an empty node, it does not
+/// end a probe sequence).
 fn read_key(h: &mut Heap, node: Addr) -> Result<(Value, u32), Fault> {
     let tag = h.read_u64(node)?;
     let payload = h.read_u64(node + 8)?;
+    if tag & 0xffff_ffff == DEAD_KEY {
+        return Ok((Value::Nil, (tag >> 32) as u32));
+    }
     Ok((Value::decode(tag & 0xffff_ffff, payload)?, (tag >> 32) as u32))
 }
 
@@ -165,6 +198,27 @@ fn probe(h: &mut Heap, nodes: Addr, log: u64, key: Value, hash: u32) -> Result<O
         }
         let (k, khash) = read_key(h, node)?;
         if khash == hash && key_equal(h, k, key)? {
+            return Ok(Some(node));
+        }
+        i = (i + 1) & mask;
+    }
+    Ok(None)
+}
+
+/// The tombstone left by the key object at `addr` (hash `hash`), if any.
+fn probe_dead(h: &mut Heap, nodes: Addr, log: u64, addr: Addr, hash: u32) -> Result<Option<Addr>, Fault> {
+    if nodes == 0 || addr == 0 {
+        return Ok(None);
+    }
+    let mask = (1u64 << log) - 1;
+    let mut i = u64::from(hash) & mask;
+    for _ in 0..=mask {
+        let node = nodes + i * NODE;
+        let tag = h.read_u64(node)?;
+        if tag == 0 {
+            return Ok(None);
+        }
+        if tag & 0xffff_ffff == DEAD_KEY && (tag >> 32) as u32 == hash && h.read_u64(node + 8)? == addr {
             return Ok(Some(node));
         }
         i = (i + 1) & mask;
@@ -235,7 +289,7 @@ pub fn set(h: &mut Heap, t: Addr, key: Value, value: Value) -> Result<Result<(),
             migrate_step(h, t)?;
             slot = value_slot(h, t, key)?.expect("migration keeps every key");
         }
-        write_value(h, slot, value)?;
+        store(h, t, slot, value)?;
         return Ok(Ok(()));
     }
     if value.is_nil() {
@@ -248,7 +302,7 @@ pub fn set(h: &mut Heap, t: Addr, key: Value, value: Value) -> Result<Result<(),
         if i as u64 == asize + 1 && i > 0 {
             grow_array(h, t)?;
             let slot = array_slot(h, t, i)?.expect("the array just grew over this index");
-            write_value(h, slot, value)?;
+            store(h, t, slot, value)?;
             return Ok(Ok(()));
         }
     }
@@ -280,7 +334,8 @@ fn insert_hashed(h: &mut Heap, t: Addr, key: Value, hash: u32, value: Value) -> 
         let node = nodes + i * NODE;
         if h.read_u64(node)? == 0 {
             write_key(h, node, key, hash)?;
-            write_value(h, node + VALUE_SIZE, value)?;
+            gc::barrier(h, t, key)?;
+            store(h, t, node + VALUE_SIZE, value)?;
             let used = h.read_u64(t + T_HUSED)?;
             h.write_u64(t + T_HUSED, used + 1)?;
             if matches!(key, Value::Int(_)) {
@@ -314,7 +369,8 @@ fn migrate_array(h: &mut Heap, t: Addr, budget: u64) -> Result<(), Fault> {
     let end = cursor.saturating_add(budget).min(old_size);
     while cursor < end {
         let v = read_value(h, old + cursor * VALUE_SIZE)?;
-        write_value(h, array + cursor * VALUE_SIZE, v)?;
+        // A move is a store: the new part may already have been scanned.
+        store(h, t, array + cursor * VALUE_SIZE, v)?;
         cursor += 1;
     }
     if cursor == old_size {
@@ -502,7 +558,19 @@ pub fn position_after(h: &mut Heap, t: Addr, key: Value) -> Result<Option<u64>, 
                     let log = if p.old_cap > 0 { u64::from(p.old_cap.trailing_zeros()) } else { 0 };
                     match probe(h, p.old, log, key, hash)? {
                         Some(node) => p.asize + p.cap + (node - p.old) / NODE + 1,
-                        None => return Ok(None),
+                        None => {
+                            // The traversal may stand on a key the program
+                            // removed and the collector tombstoned.
+                            let new_log = if p.cap > 0 { u64::from(p.cap.trailing_zeros()) } else { 0 };
+                            let addr = key.object().unwrap_or(0);
+                            if let Some(node) = probe_dead(h, p.nodes, new_log, addr, hash)? {
+                                p.asize + (node - p.nodes) / NODE + 1
+                            } else if let Some(node) = probe_dead(h, p.old, log, addr, hash)? {
+                                p.asize + p.cap + (node - p.old) / NODE + 1
+                            } else {
+                                return Ok(None);
+                            }
+                        }
                     }
                 }
             }
@@ -569,12 +637,55 @@ pub fn free_parts(h: &mut Heap, t: Addr) -> Result<(), Fault> {
     Ok(())
 }
 
-/// The blocks of values the collector must scan: (block, value count) for
-/// the array parts and the hash parts (two values, key and value, per node).
-pub fn gc_parts(h: &mut Heap, t: Addr) -> Result<Vec<(Addr, u64)>, Fault> {
+/// A table's parts as the collector walks them.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct GcParts {
+    pub array: Addr,
+    pub asize: u64,
+    pub hash: Addr,
+    /// Nodes in the hash part.
+    pub hcap: u64,
+    pub old_array: Addr,
+    pub old_asize: u64,
+    pub old_hash: Addr,
+    pub old_hcap: u64,
+}
+
+pub fn gc_parts(h: &mut Heap, t: Addr) -> Result<GcParts, Fault> {
     let p = parts_of(h, t)?;
-    let old_array = h.read_u64(t + T_OLD_ARRAY)?;
-    let old_asize = h.read_u64(t + T_OLD_ASIZE)?;
-    let array = h.read_u64(t + T_ARRAY)?;
-    Ok(vec![(array, p.asize), (old_array, old_asize), (p.nodes, p.cap * 2), (p.old, p.old_cap * 2)])
+    Ok(GcParts {
+        array: h.read_u64(t + T_ARRAY)?,
+        asize: p.asize,
+        hash: p.nodes,
+        hcap: p.cap,
+        old_array: h.read_u64(t + T_OLD_ARRAY)?,
+        old_asize: h.read_u64(t + T_OLD_ASIZE)?,
+        old_hash: p.old,
+        old_hcap: p.old_cap,
+    })
+}
+
+/// A hash node as the collector sees it: `None` for an empty node or a
+/// tombstone, else its key and value (the value nil for a dead key).
+pub fn gc_node(h: &mut Heap, node: Addr) -> Result<Option<(Value, Value)>, Fault> {
+    let tag = h.read_u64(node)?;
+    if tag == 0 || tag & 0xffff_ffff == DEAD_KEY {
+        return Ok(None);
+    }
+    let key = Value::decode(tag & 0xffff_ffff, h.read_u64(node + 8)?)?;
+    Ok(Some((key, read_value(h, node + VALUE_SIZE)?)))
+}
+
+/// Removes a node's entry for the collector: its value becomes nil and a
+/// collectable key becomes a tombstone (its object is not kept).
+pub fn gc_kill_node(h: &mut Heap, node: Addr) -> Result<(), Fault> {
+    let tag = h.read_u64(node)?;
+    if h.read_u64(node + VALUE_SIZE)? != 0 {
+        write_value(h, node + VALUE_SIZE, Value::Nil)?;
+    }
+    let key = Value::decode(tag & 0xffff_ffff, h.read_u64(node + 8)?)?;
+    if key.object().is_some() {
+        h.write_u64(node, (tag & !0xffff_ffff) | DEAD_KEY)?;
+    }
+    Ok(())
 }

@@ -165,6 +165,7 @@ pub fn setmetatable(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
         return Err(Trap::Msg("cannot change a protected metatable".into()));
     }
     table::set_metatable(ctx.h, t, mt)?;
+    crate::lua::gc::check_finalizer(ctx.h, ctx.g, t, mt)?;
     ret1(Value::Table(t))
 }
 
@@ -457,44 +458,6 @@ pub fn make_main_closure(ctx: &mut Ctx, proto: &compiler::Proto, env: Value) -> 
         ctx.h.write_u64(cl + func::CL_UPVALS + i * 8, uv)?;
     }
     Ok(Value::LuaFn(cl))
-}
-
-pub fn collectgarbage(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
-    let opt = opt_bytes(ctx, args, 1, "collectgarbage", b"collect")?;
-    let mode_word = ctx.g + G_GC;
-    use crate::lua::gc;
-    match opt.as_slice() {
-        b"collect" => {
-            // The cycle runs in the steps before the next instruction.
-            gc::start(ctx.h, ctx.g)?;
-            ret1(Value::Int(0))
-        }
-        b"stop" | b"restart" => {
-            ctx.h.write_u64(ctx.g + gc::GC_STOPPED, u64::from(opt == b"stop"))?;
-            ret1(Value::Int(0))
-        }
-        b"count" => {
-            let bytes = ctx.h.bytes_in_use()?;
-            ret1(Value::Float(bytes as f64 / 1024.0))
-        }
-        b"step" => {
-            gc::start(ctx.h, ctx.g)?;
-            ret1(Value::Bool(true))
-        }
-        b"isrunning" => ret1(Value::Bool(ctx.h.read_u64(ctx.g + gc::GC_STOPPED)? == 0)),
-        b"incremental" | b"generational" => {
-            let previous = ctx.h.read_u64(mode_word)?;
-            let name: &[u8] = if previous == 1 { b"incremental" } else { b"generational" };
-            ctx.h.write_u64(mode_word, if opt == b"incremental" { 1 } else { 0 })?;
-            ret1(ctx.new_str(name)?)
-        }
-        b"setpause" => ret1(Value::Int(200)),
-        b"setstepmul" => ret1(Value::Int(100)),
-        _ => {
-            let msg = format!("invalid option '{}'", String::from_utf8_lossy(&opt));
-            arg_error(1, "collectgarbage", &msg)
-        }
-    }
 }
 
 pub fn unsupported(_ctx: &mut Ctx, _args: &[Value]) -> LuaResult<NativeResult> {

@@ -12,7 +12,12 @@ use crate::lua::vm::call::{continue_native, precall, return_values, where_};
 /// Makes a thread whose stack holds `f` in slot 1, ready for its first resume.
 pub fn new_thread(ctx: &mut Ctx, f: Value, slots: u64) -> Result<Addr, Fault> {
     let th = new_object(ctx.h, ctx.g, Kind::Thread, T_SIZE)?;
+    let before = ctx.h.bytes_in_use()?;
     let stack = ctx.h.alloc(slots * VALUE_SIZE)?;
+    // Only the stack pages a thread touches cost anything: the collector
+    // does not count the reservation as Lua data.
+    let reserved = ctx.h.bytes_in_use()? - before;
+    crate::lua::gc::on_new_thread(ctx.h, ctx.g, th, reserved)?;
     let base_ci = ctx.h.alloc(CI_SIZE)?;
     let h = &mut *ctx.h;
     h.write_u64(th + T_STATUS, ThreadStatus::Suspended as u64)?;
@@ -125,6 +130,9 @@ pub fn yield_from(ctx: &mut Ctx, ci: Addr, values: Vec<Value>) -> LuaResult<()> 
     }
     if !ctx.can_yield()? {
         return Err(Trap::Error(ctx.new_str(b"attempt to yield across a C-call boundary")?));
+    }
+    if crate::lua::gc::in_finalizer(ctx.h, ctx.g, ctx.th)? {
+        return Err(Trap::Msg("attempt to yield across a C-call boundary".into()));
     }
     let _ = ci;
     let co = ctx.th;

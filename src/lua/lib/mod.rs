@@ -64,7 +64,7 @@ natives![
     ("-", "ipairs_iter", base::ipairs_iter, Some(base::ipairs_iter_k)),
     ("", "select", base::select, None),
     ("", "load", base::load, Some(base::load_k)),
-    ("", "collectgarbage", base::collectgarbage, None),
+    ("", "collectgarbage", super::gc::collectgarbage, Some(super::gc::collectgarbage_k)),
     ("", "unpack", tablib::unpack, Some(tablib::unpack_k)),
     ("string", "len", strlib::len, None),
     ("string", "sub", strlib::sub, Some(strlib::sub_k)),
@@ -157,6 +157,7 @@ natives![
     ("io", "lines", oslib::io_lines, None),
     ("io", "open", oslib::io_open, None),
     ("string", "dump", base::string_dump, None),
+    ("-", "gc_fin", super::gc::finalizer_runner, Some(super::gc::finalizer_runner_k)),
 ];
 
 pub fn native_def(id: u64) -> Option<&'static NativeDef> {

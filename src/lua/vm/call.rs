@@ -378,8 +378,11 @@ fn after_return(ctx: &mut Ctx, ci: Addr, first: Addr, n: u64) -> LuaResult<()> {
         }
         return continue_native(ctx, ci, Ok(values));
     }
-    // The thread's base frame: the main chunk returned.
-    ctx.h.write_u64(ctx.g + G_STATUS, RunStatus::Done as u64)?;
+    // The thread's base frame: the main chunk returned (or, at exit, a
+    // finalizer did).
+    if crate::lua::gc::main_returned(ctx)? {
+        ctx.h.write_u64(ctx.g + G_STATUS, RunStatus::Done as u64)?;
+    }
     Ok(())
 }
 
@@ -464,6 +467,10 @@ pub fn throw(ctx: &mut Ctx, mut value: Value) -> Result<Step, Fault> {
             super::close::start_unwinding(ctx, ci, value)
         } else if ctx.h.read_u64(ctx.g + G_MAIN_THREAD)? == ctx.th {
             func::close_upvals(ctx.h, ctx.th, 0)?;
+            if crate::lua::gc::close_on_error(ctx, value)? {
+                // Finalizers run first, as lua_close runs them.
+                return Ok(Step::Continue);
+            }
             ctx.h.write_u64(ctx.g + G_STATUS, RunStatus::Error as u64)?;
             set(ctx.h, ctx.g + G_ERROR, value)?;
             return Ok(Step::Finished);

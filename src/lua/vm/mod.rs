@@ -83,16 +83,18 @@ fn instruction(h: &mut Heap, g: Addr, cache: &mut Option<exec::FrameCache>) -> R
 /// Runs up to `max` instructions as ONE heap step: a page fault rolls all of
 /// them back (the driver then retries with `max` = 1, so every retry still
 /// makes progress). Batching amortises the per-step commit; it stops early
-/// when the program ends or a collection cycle is running (collector slices
-/// are not batched, so a step never needs more than a slice's pages).
+/// when the program ends or the collector wants the next step (collector
+/// slices are not batched, so a step never needs more than a slice's pages,
+/// and work a `collectgarbage` call asked for happens before the next
+/// instruction).
 pub fn step_batch(h: &mut Heap, max: u64) -> Result<(Step, u64), Fault> {
     let g = globals_block(h)?;
     if RunStatus::from_u64(h.read_u64(g + G_STATUS)?) != RunStatus::Running {
         return Ok((Step::Finished, 0));
     }
-    // While a collection cycle runs, steps belong to the collector.
-    if super::gc::in_cycle(h, g)? || super::gc::maybe_start(h, g)? {
-        super::gc::step(h, g)?;
+    // The collector takes whole steps (a slice of work, or pushing a
+    // finalizer call), so a step never needs more than a slice's pages.
+    if super::gc::poll(h, g)? {
         return Ok((Step::Continue, 1));
     }
     let mut cache = None;
@@ -103,7 +105,7 @@ pub fn step_batch(h: &mut Heap, max: u64) -> Result<(Step, u64), Fault> {
         if RunStatus::from_u64(h.read_u64(g + G_STATUS)?) != RunStatus::Running {
             return Ok((Step::Finished, done));
         }
-        if h.freed_in_step() {
+        if h.freed_in_step() || super::gc::wants_step(h, g)? {
             break;
         }
     }
