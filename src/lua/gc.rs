@@ -1495,7 +1495,8 @@ fn can_inject(h: &mut Heap, g: Addr) -> Result<bool, Fault> {
     } else if h.read_u64(ci + CI_STATUS)? & cs::LUA == 0 {
         return Ok(false);
     }
-    if h.read_u64(th + T_TOP)? != 0 || h.read_u64(th + T_CCALLS)? + 4 > MAX_CCALLS {
+    // (The upper half of T_CCALLS counts non-yieldable calls.)
+    if h.read_u64(th + T_TOP)? != 0 || (h.read_u64(th + T_CCALLS)? & 0xffff_ffff) + 4 > MAX_CCALLS {
         return Ok(false);
     }
     let top = h.read_u64(ci + CI_TOP)?;
@@ -1524,7 +1525,9 @@ fn inject_finalizer(h: &mut Heap, g: Addr, obj: Addr) -> Result<(), Fault> {
     }
 }
 
-/// The hidden native `gc_fin(obj)`: calls `obj`'s `__gc`, protected.
+/// The hidden native `gc_fin(obj)`: calls `obj`'s `__gc`, protected. Its
+/// call is not yieldable (the code it interrupted is not the finalizer's to
+/// suspend), so a finalizer that yields fails, as in Lua.
 pub fn finalizer_runner(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
     let obj = arg(args, 1);
     let tm = super::vm::meta::get_tm(ctx, obj, "__gc")?;
@@ -1540,12 +1543,6 @@ pub fn finalizer_runner(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult
 pub fn finalizer_runner_k(ctx: &mut Ctx, _k: u64, _input: ContinuationInput, _args: &[Value]) -> LuaResult<NativeResult> {
     ctx.h.write_u64(ctx.g + IN_FIN, 0)?;
     ret(vec![])
-}
-
-/// Whether `th` is running a finalizer (it then may not yield: the
-/// interrupted code below the finalizer is not a coroutine's to suspend).
-pub fn in_finalizer(h: &mut Heap, g: Addr, th: Addr) -> Result<bool, Fault> {
-    Ok(h.read_u64(g + IN_FIN)? == th)
 }
 
 /// The main chunk returned. Returns true if the program is finished; false

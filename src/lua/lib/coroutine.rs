@@ -131,9 +131,6 @@ pub fn yield_from(ctx: &mut Ctx, ci: Addr, values: Vec<Value>) -> LuaResult<()> 
     if !ctx.can_yield()? {
         return Err(Trap::Error(ctx.new_str(b"attempt to yield across a C-call boundary")?));
     }
-    if crate::lua::gc::in_finalizer(ctx.h, ctx.g, ctx.th)? {
-        return Err(Trap::Msg("attempt to yield across a C-call boundary".into()));
-    }
     let _ = ci;
     let co = ctx.th;
     let resumer = ctx.h.read_u64(co + T_RESUMER)?;
