@@ -1259,6 +1259,13 @@ fn free_object(h: &mut Heap, g: Addr, obj: Addr) -> Result<(), Fault> {
             let slots = h.read_u64(obj + T_STACK_SLOTS)?;
             free_block(h, stack)?;
             add_reserved(h, g, -((slots * VALUE_SIZE + 16) as i64))?;
+            // Pending to-be-closed records of a thread that died suspended.
+            let mut node = h.read_u64(obj + T_TBC)?;
+            while node != 0 {
+                let next = h.read_u64(node + 8)?;
+                h.free(node)?;
+                node = next;
+            }
             // The frame blocks: the base one and every cached one above it.
             let mut ci = h.read_u64(obj + T_BASE_CI)?;
             while ci != 0 {
