@@ -7,16 +7,20 @@
 //! 16   metatable (address, 0 = none)
 //! 24   array block        32 array size (slots)
 //! 40   old array block    48 old array size     56 array slots moved so far
-//! 64   hash block         72 log2 of its nodes  80 nodes used
-//! 88   old hash block     96 log2 of its nodes  104 old nodes moved so far
-//! 112  integer keys held by the hash parts (live or dead)
+//! 64   hash block         72 log2 of its nodes (u32)   76 log2 of the old part's (u32)
+//! 80   nodes used (u32)   84 live keys (u32)    (both: the new hash block only)
+//! 88   old hash block     96 old nodes moved so far
+//! 104  integer keys held by the hash parts (live or dead)
+//! 112  non-nil slots of the array block (not counting the old one)
+//! 120  integer-key census block (0 = none)
 //! ```
 //!
-//! Growing a part allocates the new one (large blocks read as zeros, so this
+//! Resizing a part allocates the new one (large blocks read as zeros, so this
 //! costs no writes) and keeps the old one; each insertion of a new key then
-//! moves `MIGRATE_STEP` entries across. The new part is twice the old, so the
-//! move is over long before the next growth. Until then lookups consult
-//! both; a key is always in exactly one place.
+//! moves `MIGRATE_STEP` entries across. The new part always has room for
+//! what is left of the old one, so the move is over before it must be
+//! resized again. Until then lookups consult both; a key is always in
+//! exactly one place.
 //!
 //! A hash node is a key and a value (32 bytes). A node whose key is nil is
 //! empty and ends a probe sequence. Removing a key only sets its value to nil
@@ -34,10 +38,29 @@
 //! (`gc::barrier`), so a table the collector has already scanned never
 //! hides an object it did not mark.
 //!
-//! The array part grows when a program appends (sets key `n + 1`). Integer
-//! keys beyond the array live in the hash part, and stay there if the array
-//! later grows over them; reads of a nil array slot then also look in the
-//! hash (only when the hash holds integer keys at all).
+//! # Where integer keys live
+//!
+//! The array part doubles when a program appends (sets key `size + 1`).
+//! Other integer keys go to the hash part, and Lua 5.4's policy decides
+//! when they move to the array: the array takes the largest size 2^i such
+//! that more than half of the keys 1..2^i exist. Lua counts every key at each
+//! rehash, which takes as long as the table is big; here the counts are
+//! kept as the table changes instead: the number of non-nil array slots, and
+//! a census of the hash part's live integer keys by power-of-two range
+//! (allocated with the first such key). A part's counts cover only its new
+//! block, and a migration recounts every entry it moves, so counts that went
+//! wrong (the collector clearing weak entries does not update them) are
+//! right again after the next resize. The policy is applied when the hash
+//! part is full (as Lua does) and also whenever an integer key enters the
+//! hash part while no migration runs, so that an array filled from its top
+//! end moves to the array part as soon as it is dense enough, while there
+//! are still insertions to pay for the move. Moving is a hash resize whose
+//! migration puts the integer keys that the grown array covers into it.
+//! The array part never shrinks.
+//!
+//! Until its hash node has been migrated, an integer key inside the array
+//! range can still sit in the hash part; reads of a nil array slot then
+//! also look in the hash (only when the hash holds integer keys at all).
 
 use super::gc;
 use super::object::{new_object, Kind};
@@ -53,20 +76,30 @@ const T_OLD_ASIZE: Addr = 48;
 const T_ACURSOR: Addr = 56;
 const T_HASH: Addr = 64;
 const T_HLOG: Addr = 72;
+const T_OLD_HLOG: Addr = 76;
 const T_HUSED: Addr = 80;
+const T_HLIVE: Addr = 84;
 const T_OLD_HASH: Addr = 88;
-const T_OLD_HLOG: Addr = 96;
-const T_HCURSOR: Addr = 104;
-const T_HINTS: Addr = 112;
-pub const TABLE_SIZE: u64 = 120;
+const T_HCURSOR: Addr = 96;
+const T_HINTS: Addr = 104;
+const T_ACOUNT: Addr = 112;
+const T_CENSUS: Addr = 120;
+pub const TABLE_SIZE: u64 = 128;
 const NODE: u64 = 2 * VALUE_SIZE;
 /// Bytes of a hash node (for the collector's traversal).
 pub const NODE_SIZE: u64 = NODE;
 /// Tag (low half of a node's key tag word) of a tombstone: a dead key whose
 /// object the collector no longer keeps.
 pub const DEAD_KEY: u64 = 0xdead;
-/// Entries of an old part moved per insertion of a new key.
+/// Entries of an old part moved per insertion of a new key. Each may land on
+/// another page of the new part, so this bounds the pages of an insertion.
 const MIGRATE_STEP: u64 = 8;
+/// Census ranges: range 0 holds key 1, range i keys 2^(i-1)+1 ..= 2^i. Keys
+/// past the last range can never be in the array part (2^46 slots is far
+/// beyond any heap). The word after the ranges is their total.
+const RANGES: usize = 47;
+const CENSUS_TOTAL: Addr = RANGES as Addr * 8;
+const CENSUS_SIZE: u64 = CENSUS_TOTAL + 8;
 
 /// Why a raw set could not be done (Lua errors the caller reports).
 #[derive(Debug)]
@@ -89,7 +122,7 @@ pub fn new_table(h: &mut Heap, g: Addr, narray: u64, nhash: u64) -> Result<Addr,
         let cap = (nhash * 4 / 3 + 1).next_power_of_two().max(4);
         let nodes = h.alloc_zeroed(cap * NODE)?;
         h.write_u64(t + T_HASH, nodes)?;
-        h.write_u64(t + T_HLOG, u64::from(cap.trailing_zeros()))?;
+        h.write_u32(t + T_HLOG, cap.trailing_zeros())?;
     }
     Ok(t)
 }
@@ -170,6 +203,14 @@ pub fn normalize_key(key: Value) -> Value {
     key
 }
 
+fn hash_cap(h: &mut Heap, t: Addr) -> Result<u64, Fault> {
+    Ok(if h.read_u64(t + T_HASH)? == 0 { 0 } else { 1u64 << h.read_u32(t + T_HLOG)? })
+}
+
+fn old_hash_cap(h: &mut Heap, t: Addr) -> Result<u64, Fault> {
+    Ok(if h.read_u64(t + T_OLD_HASH)? == 0 { 0 } else { 1u64 << h.read_u32(t + T_OLD_HLOG)? })
+}
+
 /// The slot of array index `i` (1-based), if within the array part.
 fn array_slot(h: &mut Heap, t: Addr, i: i64) -> Result<Option<Addr>, Fault> {
     let asize = h.read_u64(t + T_ASIZE)?;
@@ -228,16 +269,28 @@ fn probe_dead(h: &mut Heap, nodes: Addr, log: u64, addr: Addr, hash: u32) -> Res
 
 /// The node holding `key` (dead or alive) in either hash part.
 fn find_node(h: &mut Heap, t: Addr, key: Value) -> Result<Option<Addr>, Fault> {
-    let (nodes, log) = (h.read_u64(t + T_HASH)?, h.read_u64(t + T_HLOG)?);
-    let (old, old_log) = (h.read_u64(t + T_OLD_HASH)?, h.read_u64(t + T_OLD_HLOG)?);
+    let nodes = h.read_u64(t + T_HASH)?;
+    let old = h.read_u64(t + T_OLD_HASH)?;
     if nodes == 0 && old == 0 {
         return Ok(None);
     }
     let hash = hash_key(h, key)? as u32;
-    if let Some(node) = probe(h, nodes, log, key, hash)? {
-        return Ok(Some(node));
+    if nodes != 0 {
+        let log = u64::from(h.read_u32(t + T_HLOG)?);
+        if let Some(node) = probe(h, nodes, log, key, hash)? {
+            return Ok(Some(node));
+        }
     }
-    probe(h, old, old_log, key, hash)
+    if old == 0 {
+        return Ok(None);
+    }
+    let log = u64::from(h.read_u32(t + T_OLD_HLOG)?);
+    match probe(h, old, log, key, hash)? {
+        // A node the migration has passed has moved; if it is still found
+        // here, its key went to the array part and was removed since.
+        Some(node) if (node - old) / NODE < h.read_u64(t + T_HCURSOR)? => Ok(None),
+        found => Ok(found),
+    }
 }
 
 fn hash_may_hold_ints(h: &mut Heap, t: Addr) -> Result<bool, Fault> {
@@ -282,42 +335,230 @@ pub fn set(h: &mut Heap, t: Addr, key: Value, value: Value) -> Result<Result<(),
         Value::Float(f) if f.is_nan() => return Ok(Err(KeyError::NaN)),
         _ => {}
     }
-    if let Some(mut slot) = value_slot(h, t, key)? {
+    let mut paid = false;
+    if let Some(slot) = value_slot(h, t, key)? {
+        let was_nil = h.read_u64(slot)? == 0;
+        if !was_nil || value.is_nil() || !migrating(h, t)? {
+            store(h, t, slot, value)?;
+            if was_nil != value.is_nil() {
+                counted(h, t, key, slot, !was_nil)?;
+                if was_nil && matches!(key, Value::Int(_)) {
+                    check_array_growth(h, t)?;
+                }
+            }
+            return Ok(Ok(()));
+        }
         // Filling an empty slot counts as growth: it pays for migration too,
         // so an array filled by appends has finished moving before it doubles.
-        if !value.is_nil() && h.read_u64(slot)? == 0 && migrating(h, t)? {
-            migrate_step(h, t)?;
-            slot = value_slot(h, t, key)?.expect("migration keeps every key");
+        migrate_step(h, t)?;
+        paid = true;
+        if let Some(slot) = value_slot(h, t, key)? {
+            let was_nil = h.read_u64(slot)? == 0;
+            store(h, t, slot, value)?;
+            if was_nil {
+                counted(h, t, key, slot, false)?;
+            }
+            return Ok(Ok(()));
         }
-        store(h, t, slot, value)?;
-        return Ok(Ok(()));
-    }
-    if value.is_nil() {
+        // The move dropped the key's dead node: it is a new key now.
+    } else if value.is_nil() {
         return Ok(Ok(()));
     }
     // A new key: do some migration work, then place it.
-    migrate_step(h, t)?;
+    if !paid {
+        migrate_step(h, t)?;
+    }
     if let Value::Int(i) = key {
         let asize = h.read_u64(t + T_ASIZE)?;
-        if i as u64 == asize + 1 && i > 0 {
-            grow_array(h, t)?;
-            let slot = array_slot(h, t, i)?.expect("the array just grew over this index");
-            store(h, t, slot, value)?;
+        // An append doubles the array, unless its last growth is still
+        // being moved (then the key waits in the hash part).
+        if i > 0 && i as u64 == asize + 1 && h.read_u64(t + T_OLD_ARRAY)? == 0 {
+            let size = (asize * 2).max(4);
+            // Integer keys the array now covers leave the hash part too.
+            if h.read_u64(t + T_OLD_HASH)? == 0 {
+                grow_over_hash(h, t, size)?;
+            } else {
+                grow_array(h, t, size)?;
+            }
+            put_array(h, t, i, value)?;
             return Ok(Ok(()));
         }
     }
-    let nodes = h.read_u64(t + T_HASH)?;
-    let used = h.read_u64(t + T_HUSED)?;
-    let cap = if nodes == 0 { 0 } else { 1u64 << h.read_u64(t + T_HLOG)? };
+    let used = u64::from(h.read_u32(t + T_HUSED)?);
+    let cap = hash_cap(h, t)?;
     if (used + 1) * 4 > cap * 3 {
-        grow_hash(h, t)?;
+        rehash(h, t, key)?;
+        if let Value::Int(i) = key {
+            if array_slot(h, t, i)?.is_some() {
+                put_array(h, t, i, value)?;
+                return Ok(Ok(()));
+            }
+        }
     }
     insert_new(h, t, key, value)?;
+    if matches!(key, Value::Int(_)) {
+        check_array_growth(h, t)?;
+    }
     Ok(Ok(()))
 }
 
 pub fn set_int(h: &mut Heap, t: Addr, i: i64, value: Value) -> Result<(), Fault> {
     set(h, t, Value::Int(i), value).map(|_| ())
+}
+
+/// Stores a non-nil value into the (empty) array slot of key `i`.
+fn put_array(h: &mut Heap, t: Addr, i: i64, value: Value) -> Result<(), Fault> {
+    let slot = array_slot(h, t, i)?.ok_or(Fault::Invalid("an array slot vanished"))?;
+    store(h, t, slot, value)?;
+    counted(h, t, Value::Int(i), slot, false)
+}
+
+/// The census range of integer key `i`, if it could ever be in the array part.
+fn range_of(i: i64) -> Option<usize> {
+    if i < 1 {
+        return None;
+    }
+    let r = if i == 1 { 0 } else { (64 - (i as u64 - 1).leading_zeros()) as usize };
+    (r < RANGES).then_some(r)
+}
+
+fn add(h: &mut Heap, at: Addr, removed: bool) -> Result<(), Fault> {
+    let n = h.read_u64(at)?;
+    h.write_u64(at, if removed { n.saturating_sub(1) } else { n + 1 })
+}
+
+fn add_u32(h: &mut Heap, at: Addr, removed: bool) -> Result<(), Fault> {
+    let n = h.read_u32(at)?;
+    h.write_u32(at, if removed { n.saturating_sub(1) } else { n + 1 })
+}
+
+/// Keeps the counts right after the value at `slot` (key `key`) went from
+/// nil to non-nil or back (`removed`). Slots of old parts are not counted:
+/// the migration counts them when it moves them.
+fn counted(h: &mut Heap, t: Addr, key: Value, slot: Addr, removed: bool) -> Result<(), Fault> {
+    let array = h.read_u64(t + T_ARRAY)?;
+    if array != 0 && slot >= array && slot < array + h.read_u64(t + T_ASIZE)? * VALUE_SIZE {
+        return add(h, t + T_ACOUNT, removed);
+    }
+    let nodes = h.read_u64(t + T_HASH)?;
+    if nodes == 0 || slot < nodes || slot >= nodes + hash_cap(h, t)? * NODE {
+        return Ok(());
+    }
+    add_u32(h, t + T_HLIVE, removed)?;
+    let Value::Int(i) = key else { return Ok(()) };
+    let Some(r) = range_of(i) else { return Ok(()) };
+    let mut census = h.read_u64(t + T_CENSUS)?;
+    if census == 0 {
+        if removed {
+            return Ok(());
+        }
+        census = h.alloc_zeroed(CENSUS_SIZE)?;
+        h.write_u64(t + T_CENSUS, census)?;
+    }
+    add(h, census + r as u64 * 8, removed)?;
+    add(h, census + CENSUS_TOTAL, removed)
+}
+
+/// Lua's array size rule on the current counts (plus integer key `extra`,
+/// about to be inserted): the largest power of two n above the array size
+/// such that more than n/2 of the keys 1..n exist, if any.
+fn array_target(h: &mut Heap, t: Addr, extra: Option<i64>) -> Result<Option<u64>, Fault> {
+    let census = h.read_u64(t + T_CENSUS)?;
+    let extra = extra.and_then(range_of);
+    if census == 0 && extra.is_none() {
+        return Ok(None);
+    }
+    let asize = h.read_u64(t + T_ASIZE)?;
+    let in_array = h.read_u64(t + T_ACOUNT)?;
+    let hashed = if census == 0 { 0 } else { h.read_u64(census + CENSUS_TOTAL)? };
+    let total = in_array + hashed + u64::from(extra.is_some());
+    let mut below = in_array;
+    let mut best = None;
+    for r in 0..RANGES {
+        let size = 1u64 << r;
+        if size / 2 >= total {
+            break;
+        }
+        if census != 0 {
+            below += h.read_u64(census + r as u64 * 8)?;
+        }
+        if extra == Some(r) {
+            below += 1;
+        }
+        if size > asize && below > size / 2 {
+            best = Some(size);
+        }
+    }
+    Ok(best)
+}
+
+/// Applies the array size rule after an integer key was added, when the
+/// hash part holds integer keys and no migration runs. Most calls end at a
+/// cheap bound: no size above the array can qualify unless the keys counted
+/// outnumber half of the smallest such size.
+fn check_array_growth(h: &mut Heap, t: Addr) -> Result<(), Fault> {
+    let census = h.read_u64(t + T_CENSUS)?;
+    if census == 0 || migrating(h, t)? {
+        return Ok(());
+    }
+    let hashed = h.read_u64(census + CENSUS_TOTAL)?;
+    let least = (h.read_u64(t + T_ASIZE)? + 1).next_power_of_two();
+    if hashed == 0 || h.read_u64(t + T_ACOUNT)? + hashed <= least / 2 {
+        return Ok(());
+    }
+    if let Some(size) = array_target(h, t, None)? {
+        grow_over_hash(h, t, size)?;
+    }
+    Ok(())
+}
+
+/// Live integer keys of the hash part that an array of `size` slots covers
+/// (by whole census ranges: an estimate from above when `size` is not a
+/// power of two).
+fn hashed_ints_within(h: &mut Heap, t: Addr, size: u64) -> Result<u64, Fault> {
+    let census = h.read_u64(t + T_CENSUS)?;
+    if census == 0 || size == 0 {
+        return Ok(0);
+    }
+    let mut n = 0;
+    for r in 0..RANGES {
+        if (1u64 << r) > size {
+            break;
+        }
+        n += h.read_u64(census + r as u64 * 8)?;
+    }
+    Ok(n)
+}
+
+/// The hash part is full and `key` must go in: apply the array size rule,
+/// then resize the hash part for the keys that stay in it.
+fn rehash(h: &mut Heap, t: Addr, key: Value) -> Result<(), Fault> {
+    // The last resize has normally finished moving long ago; make sure.
+    migrate_hash(h, t, u64::MAX)?;
+    let extra = if let Value::Int(i) = key { Some(i) } else { None };
+    let mut asize = h.read_u64(t + T_ASIZE)?;
+    if h.read_u64(t + T_OLD_ARRAY)? == 0 {
+        if let Some(size) = array_target(h, t, extra)? {
+            grow_array(h, t, size)?;
+            asize = size;
+        }
+    }
+    let moving = hashed_ints_within(h, t, asize)?;
+    let key_to_array = matches!(extra, Some(i) if i >= 1 && i as u64 <= asize);
+    let live = u64::from(h.read_u32(t + T_HLIVE)?);
+    resize_hash(h, t, live.saturating_sub(moving) + u64::from(!key_to_array))
+}
+
+/// The array part grows to `size` over integer keys of the hash part: the
+/// hash part is resized, and its migration moves those keys into the array.
+fn grow_over_hash(h: &mut Heap, t: Addr, size: u64) -> Result<(), Fault> {
+    grow_array(h, t, size)?;
+    let moving = hashed_ints_within(h, t, size)?;
+    if moving > 0 {
+        let live = u64::from(h.read_u32(t + T_HLIVE)?);
+        resize_hash(h, t, live.saturating_sub(moving))?;
+    }
+    Ok(())
 }
 
 /// Puts a key known to be absent into the new hash part, which has room.
@@ -326,26 +567,29 @@ fn insert_new(h: &mut Heap, t: Addr, key: Value, value: Value) -> Result<(), Fau
     insert_hashed(h, t, key, hash, value)
 }
 
+/// Places a live key in the new hash part and counts it.
 fn insert_hashed(h: &mut Heap, t: Addr, key: Value, hash: u32, value: Value) -> Result<(), Fault> {
     let nodes = h.read_u64(t + T_HASH)?;
-    let mask = (1u64 << h.read_u64(t + T_HLOG)?) - 1;
+    let mask = hash_cap(h, t)?.wrapping_sub(1);
+    if nodes == 0 {
+        return Err(Fault::Invalid("insertion into a table without a hash part"));
+    }
     let mut i = u64::from(hash) & mask;
-    loop {
+    for _ in 0..=mask {
         let node = nodes + i * NODE;
         if h.read_u64(node)? == 0 {
             write_key(h, node, key, hash)?;
             gc::barrier(h, t, key)?;
             store(h, t, node + VALUE_SIZE, value)?;
-            let used = h.read_u64(t + T_HUSED)?;
-            h.write_u64(t + T_HUSED, used + 1)?;
+            add_u32(h, t + T_HUSED, false)?;
             if matches!(key, Value::Int(_)) {
-                let ints = h.read_u64(t + T_HINTS)?;
-                h.write_u64(t + T_HINTS, ints + 1)?;
+                add(h, t + T_HINTS, false)?;
             }
-            return Ok(());
+            return counted(h, t, key, node + VALUE_SIZE, false);
         }
         i = (i + 1) & mask;
     }
+    Err(Fault::Invalid("a table's hash part is full"))
 }
 
 fn migrating(h: &mut Heap, t: Addr) -> Result<bool, Fault> {
@@ -367,11 +611,19 @@ fn migrate_array(h: &mut Heap, t: Addr, budget: u64) -> Result<(), Fault> {
     let array = h.read_u64(t + T_ARRAY)?;
     let mut cursor = h.read_u64(t + T_ACURSOR)?;
     let end = cursor.saturating_add(budget).min(old_size);
+    let mut filled = 0;
     while cursor < end {
         let v = read_value(h, old + cursor * VALUE_SIZE)?;
-        // A move is a store: the new part may already have been scanned.
-        store(h, t, array + cursor * VALUE_SIZE, v)?;
+        if !v.is_nil() {
+            // A move is a store: the new part may already have been scanned.
+            store(h, t, array + cursor * VALUE_SIZE, v)?;
+            filled += 1;
+        }
         cursor += 1;
+    }
+    if filled > 0 {
+        let n = h.read_u64(t + T_ACOUNT)?;
+        h.write_u64(t + T_ACOUNT, n + filled)?;
     }
     if cursor == old_size {
         h.free(old)?;
@@ -388,7 +640,7 @@ fn migrate_hash(h: &mut Heap, t: Addr, budget: u64) -> Result<(), Fault> {
     if old == 0 {
         return Ok(());
     }
-    let old_cap = 1u64 << h.read_u64(t + T_OLD_HLOG)?;
+    let old_cap = old_hash_cap(h, t)?;
     let mut cursor = h.read_u64(t + T_HCURSOR)?;
     let end = cursor.saturating_add(budget).min(old_cap);
     while cursor < end {
@@ -396,15 +648,27 @@ fn migrate_hash(h: &mut Heap, t: Addr, budget: u64) -> Result<(), Fault> {
         let (k, khash) = read_key(h, node)?;
         if !k.is_nil() {
             let v = read_value(h, node + VALUE_SIZE)?;
-            // Leave the old node as it is: it is skipped once the cursor passed it.
-            if matches!(k, Value::Int(_)) {
+            if let Value::Int(i) = k {
                 let ints = h.read_u64(t + T_HINTS)?;
                 h.write_u64(t + T_HINTS, ints.saturating_sub(1))?;
+                if !v.is_nil() {
+                    if let Some(slot) = array_slot(h, t, i)? {
+                        // The array grew over this key: it moves there (its
+                        // slot is nil while the key is in the hash part).
+                        if h.read_u64(slot)? == 0 {
+                            store(h, t, slot, v)?;
+                            counted(h, t, k, slot, false)?;
+                        }
+                        write_value(h, node + VALUE_SIZE, Value::Nil)?;
+                        cursor += 1;
+                        continue;
+                    }
+                }
             }
             if !v.is_nil() {
                 insert_hashed(h, t, k, khash, v)?;
             }
-            // Mark the node moved so lookups in the old part no longer find it.
+            // Leave the key: lookups skip nodes the cursor has passed.
             write_value(h, node + VALUE_SIZE, Value::Nil)?;
         }
         cursor += 1;
@@ -412,19 +676,19 @@ fn migrate_hash(h: &mut Heap, t: Addr, budget: u64) -> Result<(), Fault> {
     if cursor == old_cap {
         h.free(old)?;
         h.write_u64(t + T_OLD_HASH, 0)?;
-        h.write_u64(t + T_OLD_HLOG, 0)?;
+        h.write_u32(t + T_OLD_HLOG, 0)?;
         h.write_u64(t + T_HCURSOR, 0)
     } else {
         h.write_u64(t + T_HCURSOR, cursor)
     }
 }
 
-/// Doubles the array part (moving the old one over in later steps).
-fn grow_array(h: &mut Heap, t: Addr) -> Result<(), Fault> {
+/// Gives the array part `size` slots (moving the old block over in later
+/// steps).
+fn grow_array(h: &mut Heap, t: Addr, size: u64) -> Result<(), Fault> {
     // The previous growth is normally long finished; make sure.
     migrate_array(h, t, u64::MAX)?;
     let asize = h.read_u64(t + T_ASIZE)?;
-    let size = (asize * 2).max(4);
     let block = h.alloc_zeroed(size * VALUE_SIZE)?;
     let old = h.read_u64(t + T_ARRAY)?;
     if old != 0 {
@@ -433,30 +697,50 @@ fn grow_array(h: &mut Heap, t: Addr) -> Result<(), Fault> {
         h.write_u64(t + T_ACURSOR, 0)?;
     }
     h.write_u64(t + T_ARRAY, block)?;
-    h.write_u64(t + T_ASIZE, size)
+    h.write_u64(t + T_ASIZE, size)?;
+    h.write_u64(t + T_ACOUNT, 0)
 }
 
-/// Doubles the hash part (moving the old one over in later steps).
-fn grow_hash(h: &mut Heap, t: Addr) -> Result<(), Fault> {
+/// Replaces the hash part by one sized for `keys` live keys (the current
+/// part is moved over in later steps, its dead keys dropped). The new part
+/// also has room for a `MIGRATE_STEP`th of the current one's nodes, the
+/// insertions that pay for the move, so the move is over before the new
+/// part is full.
+fn resize_hash(h: &mut Heap, t: Addr, keys: u64) -> Result<(), Fault> {
     migrate_hash(h, t, u64::MAX)?;
     let nodes = h.read_u64(t + T_HASH)?;
-    let log = h.read_u64(t + T_HLOG)?;
-    let cap = if nodes == 0 { 4 } else { 2u64 << log };
-    let block = h.alloc_zeroed(cap * NODE)?;
+    let log = h.read_u32(t + T_HLOG)?;
+    let cap = hash_cap(h, t)?;
+    let need = keys + cap / MIGRATE_STEP + 1;
+    let new_cap = (need * 4).div_ceil(3).next_power_of_two().max(4);
+    let block = h.alloc_zeroed(new_cap * NODE)?;
     if nodes != 0 {
         h.write_u64(t + T_OLD_HASH, nodes)?;
-        h.write_u64(t + T_OLD_HLOG, log)?;
+        h.write_u32(t + T_OLD_HLOG, log)?;
         h.write_u64(t + T_HCURSOR, 0)?;
     }
     h.write_u64(t + T_HASH, block)?;
-    h.write_u64(t + T_HLOG, u64::from(cap.trailing_zeros()))?;
-    h.write_u64(t + T_HUSED, 0)
+    h.write_u32(t + T_HLOG, new_cap.trailing_zeros())?;
+    h.write_u32(t + T_HUSED, 0)?;
+    h.write_u32(t + T_HLIVE, 0)?;
+    let census = h.read_u64(t + T_CENSUS)?;
+    if census != 0 {
+        h.fill(census, CENSUS_SIZE as usize, 0)?;
+    }
+    Ok(())
 }
 
 /// Whether keys 1..=n all fall in the array part (then accessing them in
 /// order touches few pages; in the hash part each may be on its own page).
 pub fn array_covers(h: &mut Heap, t: Addr, n: i64) -> Result<bool, Fault> {
-    Ok(n <= h.read_u64(t + T_ASIZE)? as i64)
+    if n > h.read_u64(t + T_ASIZE)? as i64 {
+        return Ok(false);
+    }
+    if !hash_may_hold_ints(h, t)? {
+        return Ok(true);
+    }
+    // Integer keys elsewhere (0, negative, far beyond the array) do not count.
+    Ok(h.read_u64(t + T_OLD_HASH)? == 0 && hashed_ints_within(h, t, (n.max(1) as u64).next_power_of_two())? == 0)
 }
 
 /// The length operator without metamethods: a border of the table.
@@ -517,9 +801,9 @@ fn parts_of(h: &mut Heap, t: Addr) -> Result<Parts, Fault> {
     Ok(Parts {
         asize: h.read_u64(t + T_ASIZE)?,
         nodes,
-        cap: if nodes == 0 { 0 } else { 1u64 << h.read_u64(t + T_HLOG)? },
+        cap: hash_cap(h, t)?,
         old,
-        old_cap: if old == 0 { 0 } else { 1u64 << h.read_u64(t + T_OLD_HLOG)? },
+        old_cap: old_hash_cap(h, t)?,
     })
 }
 
@@ -546,36 +830,43 @@ pub enum Scan {
 pub fn position_after(h: &mut Heap, t: Addr, key: Value) -> Result<Option<u64>, Fault> {
     let key = normalize_key(key);
     let p = parts_of(h, t)?;
-    Ok(Some(match key {
-        Value::Nil => 0,
-        Value::Int(i) if i >= 1 && (i as u64) <= p.asize && !get_array_raw(h, t, i)?.is_nil() => i as u64,
-        _ => {
-            let hash = hash_key(h, key)? as u32;
-            let in_new = probe(h, p.nodes, if p.cap > 0 { u64::from(p.cap.trailing_zeros()) } else { 0 }, key, hash)?;
-            match in_new {
-                Some(node) => p.asize + (node - p.nodes) / NODE + 1,
-                None => {
-                    let log = if p.old_cap > 0 { u64::from(p.old_cap.trailing_zeros()) } else { 0 };
-                    match probe(h, p.old, log, key, hash)? {
-                        Some(node) => p.asize + p.cap + (node - p.old) / NODE + 1,
-                        None => {
-                            // The traversal may stand on a key the program
-                            // removed and the collector tombstoned.
-                            let new_log = if p.cap > 0 { u64::from(p.cap.trailing_zeros()) } else { 0 };
-                            let addr = key.object().unwrap_or(0);
-                            if let Some(node) = probe_dead(h, p.nodes, new_log, addr, hash)? {
-                                p.asize + (node - p.nodes) / NODE + 1
-                            } else if let Some(node) = probe_dead(h, p.old, log, addr, hash)? {
-                                p.asize + p.cap + (node - p.old) / NODE + 1
-                            } else {
-                                return Ok(None);
-                            }
-                        }
-                    }
-                }
+    // An array index stays a position after the program cleared its slot,
+    // unless the key lives in the hash part (not yet moved to the array).
+    let array_index = match key {
+        Value::Nil => return Ok(Some(0)),
+        Value::Int(i) if i >= 1 && (i as u64) <= p.asize => {
+            if !get_array_raw(h, t, i)?.is_nil() || !hash_may_hold_ints(h, t)? {
+                return Ok(Some(i as u64));
             }
+            Some(i as u64)
         }
-    }))
+        _ => None,
+    };
+    let hash = hash_key(h, key)? as u32;
+    let new_log = if p.cap > 0 { u64::from(p.cap.trailing_zeros()) } else { 0 };
+    let old_log = if p.old_cap > 0 { u64::from(p.old_cap.trailing_zeros()) } else { 0 };
+    // Old nodes the migration has passed have moved (or were dead).
+    let moved = if p.old != 0 { h.read_u64(t + T_HCURSOR)? } else { 0 };
+    let in_old = |node: Addr| (node - p.old) / NODE >= moved;
+    if let Some(node) = probe(h, p.nodes, new_log, key, hash)? {
+        return Ok(Some(p.asize + (node - p.nodes) / NODE + 1));
+    }
+    if let Some(node) = probe(h, p.old, old_log, key, hash)?.filter(|&n| in_old(n)) {
+        return Ok(Some(p.asize + p.cap + (node - p.old) / NODE + 1));
+    }
+    if array_index.is_some() {
+        return Ok(array_index);
+    }
+    // The traversal may stand on a key the program removed and the
+    // collector tombstoned.
+    let addr = key.object().unwrap_or(0);
+    if let Some(node) = probe_dead(h, p.nodes, new_log, addr, hash)? {
+        return Ok(Some(p.asize + (node - p.nodes) / NODE + 1));
+    }
+    if let Some(node) = probe_dead(h, p.old, old_log, addr, hash)?.filter(|&n| in_old(n)) {
+        return Ok(Some(p.asize + p.cap + (node - p.old) / NODE + 1));
+    }
+    Ok(None)
 }
 
 /// The first entry at or after traversal position `index`, looking at no
@@ -628,7 +919,7 @@ fn get_array_raw(h: &mut Heap, t: Addr, i: i64) -> Result<Value, Fault> {
 
 /// Frees the table's parts (the collector frees the object itself).
 pub fn free_parts(h: &mut Heap, t: Addr) -> Result<(), Fault> {
-    for off in [T_ARRAY, T_OLD_ARRAY, T_HASH, T_OLD_HASH] {
+    for off in [T_ARRAY, T_OLD_ARRAY, T_HASH, T_OLD_HASH, T_CENSUS] {
         let block = h.read_u64(t + off)?;
         if block != 0 {
             h.free(block)?;
@@ -688,4 +979,24 @@ pub fn gc_kill_node(h: &mut Heap, node: Addr) -> Result<(), Fault> {
         h.write_u64(node, (tag & !0xffff_ffff) | DEAD_KEY)?;
     }
     Ok(())
+}
+
+/// Where a table's entries are, for tests and diagnostics.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Layout {
+    pub array_size: u64,
+    pub hash_nodes: u64,
+    /// Integer keys (live or dead) in the hash parts.
+    pub hashed_ints: u64,
+    /// A resize is still moving entries.
+    pub migrating: bool,
+}
+
+pub fn layout(h: &mut Heap, t: Addr) -> Result<Layout, Fault> {
+    Ok(Layout {
+        array_size: h.read_u64(t + T_ASIZE)?,
+        hash_nodes: hash_cap(h, t)?,
+        hashed_ints: h.read_u64(t + T_HINTS)?,
+        migrating: migrating(h, t)?,
+    })
 }
