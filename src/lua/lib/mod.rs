@@ -16,6 +16,7 @@ pub mod coroutine;
 pub mod dump;
 pub mod mathlib;
 pub mod oslib;
+pub mod pack;
 pub mod strlib;
 pub mod tablib;
 
@@ -158,6 +159,9 @@ natives![
     ("io", "open", oslib::io_open, None),
     ("string", "dump", base::string_dump, None),
     ("-", "gc_fin", super::gc::finalizer_runner, Some(super::gc::finalizer_runner_k)),
+    ("string", "pack", pack::pack, None),
+    ("string", "unpack", pack::unpack, None),
+    ("string", "packsize", pack::packsize, None),
 ];
 
 pub fn native_def(id: u64) -> Option<&'static NativeDef> {

@@ -98,7 +98,7 @@ pub fn sub_k(ctx: &mut Ctx, _k: u64, _input: ContinuationInput, args: &[Value]) 
 }
 
 /// The most bytes a string may have (beyond, "resulting string too large").
-const MAX_STRING: u64 = 1 << 31;
+pub const MAX_STRING: u64 = 1 << 31;
 
 pub fn rep(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
     let s = check_bytes(ctx, args, 1, "rep")?;
