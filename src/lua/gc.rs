@@ -162,6 +162,14 @@ const DEFAULT_STEPSIZE: u64 = 13;
 /// The smallest threshold, so that tiny programs do not collect constantly.
 const MIN_THRESHOLD: u64 = 256 << 10;
 
+/// The threshold floor for this physical heap: garbage made between two
+/// cycles of a small program should die in memory (never written back and
+/// faulted in again to be swept), so the floor is at most a quarter of the
+/// frames.
+fn min_threshold(h: &Heap) -> u64 {
+    MIN_THRESHOLD.min((h.frame_count() * h.page_size()) as u64 / 2)
+}
+
 // ----- setup --------------------------------------------------------------------
 
 /// Prepares the collector in a fresh global block (before any object exists).
@@ -178,7 +186,7 @@ pub fn init(h: &mut Heap, g: Addr) -> Result<(), Fault> {
     h.write_u64(g + STEPSIZE, DEFAULT_STEPSIZE)?;
     // lua.c switches the standalone interpreter to generational mode.
     h.write_u64(g + MODE_GEN, 1)?;
-    h.write_u64(g + THRESHOLD, MIN_THRESHOLD)
+    h.write_u64(g + THRESHOLD, min_threshold(h))
 }
 
 /// The collector's own objects (after the string table exists).
@@ -761,7 +769,7 @@ fn finish_cycle(h: &mut Heap, g: Addr) -> Result<(), Fault> {
     // program allocating fast would see its threshold run away).
     let estimate = h.read_u64(g + ESTIMATE)?;
     let pause = h.read_u64(g + PAUSE)? * 4;
-    let threshold = (estimate / 100).saturating_mul(pause).max(MIN_THRESHOLD);
+    let threshold = (estimate / 100).saturating_mul(pause).max(min_threshold(h));
     h.write_u64(g + THRESHOLD, threshold)?;
     let cycles = h.read_u64(g + CYCLES)?;
     h.write_u64(g + CYCLES, cycles + 1)?;
