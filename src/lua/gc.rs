@@ -133,8 +133,30 @@ const ITER_LEFT: Addr = w(50);
 const ITER_LIST: Addr = w(51);
 /// 1 while a `collectgarbage("step")` waits for its answer (STEP_DONE).
 const STEP_REQ: Addr = w(52);
+/// 1 while a minor (young-only) cycle runs.
+const MINOR: Addr = w(53);
+/// Threads that ran since the last minor cycle (their stacks may hold young
+/// objects): a chunked stack, each thread flagged so it is listed once.
+const RAN: Addr = w(54);
+/// The first object of FINOBJ / THREADS present at the end of the last
+/// cycle: a minor cycle looks only at the (young) ones before it.
+const FINOBJ_OLD: Addr = w(56);
+const THREADS_OLD: Addr = w(57);
+/// 1 when objects were made white outside a mark phase (generational
+/// mode): flipping the mark's meaning would then make them look marked,
+/// so the next full cycle starts by resetting the bitmap instead.
+const YOUNG_WHITE: Addr = w(58);
+/// Lua bytes after the last cycle / after the last full cycle.
+const MINOR_BASE: Addr = w(59);
+const MAJOR_BASE: Addr = w(60);
+/// Generational parameters (`collectgarbage("generational", minor, major)`).
+const GEN_MINORMUL: Addr = w(61);
+const GEN_MAJORMUL: Addr = w(62);
+/// Small old tables that were given young references since the last minor
+/// cycle (rescanned by it instead of promoting what was stored).
+const TOUCHED: Addr = w(63);
 /// Words of collector state (state.rs reserves them).
-pub const STATE_WORDS: u64 = 56;
+pub const STATE_WORDS: u64 = 72;
 
 const IDLE: u64 = 0;
 const MARK: u64 = 1;
@@ -148,6 +170,19 @@ const USER_WORD_MARKING: u64 = 1;
 
 /// Object header flag: on the FINOBJ or TOBEFNZ list.
 const FINOBJ_FLAG: u8 = 1;
+/// Thread header flag: on the RAN list.
+const RAN_FLAG: u8 = 2;
+/// Table header flag: on the TOUCHED list.
+const TOUCHED_FLAG: u8 = 4;
+/// Tables with at most this many slots are rescanned by the next minor
+/// cycle when a young object is stored into them (cheap, and what a table
+/// used as a ring buffer of short-lived objects needs); into bigger ones
+/// the stored object is promoted instead, so a minor cycle never rescans a
+/// big old table.
+const TOUCH_MAX_SLOTS: u64 = 1024;
+/// Directory entry bit: objects were made in this group since its last
+/// sweep (a minor cycle sweeps only such groups).
+const DIR_YOUNG: u64 = 1;
 /// Header word linking an object on the FINOBJ, TOBEFNZ or THREADS list.
 const LINK: Addr = 8;
 
@@ -184,9 +219,9 @@ pub fn init(h: &mut Heap, g: Addr) -> Result<(), Fault> {
     h.write_u64(g + PAUSE, DEFAULT_PAUSE / 4)?;
     h.write_u64(g + STEPMUL, DEFAULT_STEPMUL / 4)?;
     h.write_u64(g + STEPSIZE, DEFAULT_STEPSIZE)?;
-    // lua.c switches the standalone interpreter to generational mode.
-    h.write_u64(g + MODE_GEN, 1)?;
-    h.write_u64(g + THRESHOLD, min_threshold(h))
+    h.write_u64(g + THRESHOLD, min_threshold(h))?;
+    h.write_u64(g + GEN_MINORMUL, 20)?;
+    h.write_u64(g + GEN_MAJORMUL, 100)
 }
 
 /// The collector's own objects (after the string table exists).
@@ -197,6 +232,13 @@ pub fn init_objects(h: &mut Heap, g: Addr) -> Result<(), Fault> {
     h.write_u64(g + STR_MODE, s)?;
     let runner = super::func::new_native(h, g, super::lib::native_id("-", "gc_fin"), &[])?;
     h.write_u64(g + RUNNER, runner)?;
+    update_poll(h, g)
+}
+
+/// lua.c switches the standalone interpreter to generational mode; the VM
+/// does the same once its main thread exists.
+pub fn init_mode(h: &mut Heap, g: Addr) -> Result<(), Fault> {
+    enter_generational(h, g)?;
     update_poll(h, g)
 }
 
@@ -252,7 +294,7 @@ fn locate(h: &mut Heap, g: Addr, obj: Addr) -> Result<(Addr, u64), Fault> {
         return Err(Fault::Invalid("object beyond the collector's directory"));
     }
     let dir = h.read_u64(g + DIR)?;
-    let chunk = h.read_u64(dir + group * 8)?;
+    let chunk = h.read_u64(dir + group * 8)? & !15;
     if chunk == 0 {
         return Err(Fault::Invalid("object without a collector bitmap"));
     }
@@ -267,14 +309,17 @@ fn locate_or_create(h: &mut Heap, g: Addr, obj: Addr) -> Result<(Addr, u64), Fau
         return Err(Fault::Invalid("object beyond the collector's directory"));
     }
     let dir = h.read_u64(g + DIR)?;
-    let mut chunk = h.read_u64(dir + group * 8)?;
+    let entry = h.read_u64(dir + group * 8)?;
+    let mut chunk = entry & !15;
     if chunk == 0 {
         // Collector metadata, not Lua data: not counted by the pacer.
         let before = h.bytes_in_use()?;
         chunk = h.alloc_zeroed(chunk_bytes(h))?;
-        h.write_u64(dir + group * 8, chunk)?;
         let size = h.bytes_in_use()? - before;
         add_reserved(h, g, size as i64)?;
+    }
+    if entry & DIR_YOUNG == 0 || entry & !15 == 0 {
+        h.write_u64(dir + group * 8, chunk | DIR_YOUNG)?;
     }
     let off = obj - (group << shift);
     Ok((chunk + (off >> 10) * 16, 1u64 << ((off >> 4) & 63)))
@@ -346,10 +391,30 @@ pub fn barrier(h: &mut Heap, obj: Addr, v: Value) -> Result<(), Fault> {
 #[cold]
 fn barrier_slow(h: &mut Heap, obj: Addr, v: Value) -> Result<(), Fault> {
     let g = globals_block(h)?;
-    if is_marked(h, g, obj)? {
-        mark_value(h, g, v)?;
+    if !is_marked(h, g, obj)? || value_marked(h, g, v)? {
+        return Ok(());
     }
+    // Between cycles of generational mode: an old table gets a young value.
+    if h.read_u64(g + PHASE)? == IDLE && Kind::from_u8(h.read_u8(obj)?)? == Kind::Table {
+        let flags = h.read_u8(obj + 1)?;
+        if flags & TOUCHED_FLAG != 0 {
+            return Ok(());
+        }
+        let p = table::gc_parts(h, obj)?;
+        if p.asize + p.old_asize + 2 * (p.hcap + p.old_hcap) <= TOUCH_MAX_SLOTS {
+            h.write_u8(obj + 1, flags | TOUCHED_FLAG)?;
+            return push(h, g + TOUCHED, obj, 0);
+        }
+    }
+    mark_value(h, g, v)?;
     Ok(())
+}
+
+fn value_marked(h: &mut Heap, g: Addr, v: Value) -> Result<bool, Fault> {
+    match v.object() {
+        Some(a) => is_marked(h, g, a),
+        None => Ok(true),
+    }
 }
 
 /// An interned string handed out again: during the sweep it may be dead but
@@ -373,7 +438,12 @@ fn push(h: &mut Heap, at: Addr, a: u64, b: u64) -> Result<(), Fault> {
     let mut chunk = h.read_u64(at)?;
     let mut used = if chunk == 0 { cap } else { h.read_u64(chunk + 8)? };
     if used == cap {
+        // Collector metadata: not counted as Lua data by the pacer.
+        let before = h.bytes_in_use()?;
         let fresh = h.alloc(16 + cap * 16)?;
+        let size = h.bytes_in_use()? - before;
+        let g = globals_block(h)?;
+        add_reserved(h, g, size as i64)?;
         h.write_u64(fresh, chunk)?;
         chunk = fresh;
         used = 0;
@@ -396,7 +466,7 @@ fn pop(h: &mut Heap, at: Addr) -> Result<Option<(u64, u64)>, Fault> {
         if used == 0 {
             let prev = h.read_u64(chunk)?;
             h.write_u64(at, prev)?;
-            h.free(chunk)?;
+            free_chunk(h, chunk)?;
             continue;
         }
         let pair = (h.read_u64(chunk + 16 * used)?, h.read_u64(chunk + 16 * used + 8)?);
@@ -421,8 +491,16 @@ fn clear_stack(h: &mut Heap, at: Addr, budget: &mut u64) -> Result<bool, Fault> 
         *budget -= 1;
         let prev = h.read_u64(chunk)?;
         h.write_u64(at, prev)?;
-        h.free(chunk)?;
+        free_chunk(h, chunk)?;
     }
+}
+
+fn free_chunk(h: &mut Heap, chunk: Addr) -> Result<(), Fault> {
+    let before = h.bytes_in_use()?;
+    h.free(chunk)?;
+    let size = before - h.bytes_in_use()?;
+    let g = globals_block(h)?;
+    add_reserved(h, g, -(size as i64))
 }
 
 // Iteration over a stack without popping it, from the top, `ITER_LEFT`
@@ -679,7 +757,9 @@ fn scan_thread(h: &mut Heap, g: Addr, th: Addr, progress: u64, budget: u64) -> R
     let slots = top.saturating_sub(stack) / VALUE_SIZE;
     let mut work = 1;
     if progress & STARTED == 0 {
-        if h.read_u64(g + PHASE)? == MARK {
+        // A thread scanned while the program runs is scanned again
+        // atomically (a minor cycle runs while the program waits).
+        if h.read_u64(g + PHASE)? == MARK && h.read_u64(g + MINOR)? == 0 {
             push(h, g + RESCAN, th, 0)?;
         }
         let mut uv = h.read_u64(th + T_OPEN_UPVALS)?;
@@ -733,6 +813,12 @@ fn mark_roots(h: &mut Heap, g: Addr) -> Result<(), Fault> {
     }
     let err = read_value(h, g + G_ERROR)?;
     mark_value(h, g, err)?;
+    // Threads on RAN are kept (the next minor cycle scans them).
+    iter_start(h, g, g + RAN, u64::MAX)?;
+    while let Some(th) = iter_current(h, g)? {
+        mark_obj(h, g, th, false)?;
+        iter_advance(h, g)?;
+    }
     Ok(())
 }
 
@@ -740,6 +826,9 @@ fn mark_roots(h: &mut Heap, g: Addr) -> Result<(), Fault> {
 const G_TRACEBACK_WORD: Addr = G_GC + 15 * 8;
 
 fn start_cycle(h: &mut Heap, g: Addr) -> Result<(), Fault> {
+    if h.read_u64(g + YOUNG_WHITE)? != 0 {
+        return begin_reset(h, g);
+    }
     let cur = h.read_u64(g + CUR_MARK)? ^ 1;
     h.write_u64(g + CUR_MARK, cur)?;
     h.write_u64(g + ALLOC_BIT, cur ^ 1)?;
@@ -782,7 +871,73 @@ fn finish_cycle(h: &mut Heap, g: Addr) -> Result<(), Fault> {
         h.write_u64(g + STEP_DONE, 1)?;
     }
     let lua = lua_bytes(h, g)?;
-    h.write_u64(g + PAID, lua)
+    h.write_u64(g + PAID, lua)?;
+    // Everything on FINOBJ and THREADS now survived a cycle: it is old.
+    let head = h.read_u64(g + FINOBJ)?;
+    h.write_u64(g + FINOBJ_OLD, head)?;
+    let head = h.read_u64(g + THREADS)?;
+    h.write_u64(g + THREADS_OLD, head)?;
+    let minor = h.read_u64(g + MINOR)? != 0;
+    h.write_u64(g + MINOR, 0)?;
+    if !minor {
+        h.write_u64(g + MAJOR_BASE, estimate)?;
+    }
+    if h.read_u64(g + MODE_GEN)? != 0 {
+        enter_generational(h, g)
+    } else {
+        h.write_u64(g + YOUNG_WHITE, 0)?;
+        let cur = h.read_u64(g + CUR_MARK)?;
+        h.write_u64(g + ALLOC_BIT, cur)?;
+        set_marking(h, false)
+    }
+}
+
+/// Between cycles in generational mode: new objects are young (white), the
+/// marked ones old; the barrier promotes a young object stored into an old
+/// one (marks it and queues it gray for the next minor cycle).
+fn enter_generational(h: &mut Heap, g: Addr) -> Result<(), Fault> {
+    h.write_u64(g + MODE_GEN, 1)?;
+    let cur = h.read_u64(g + CUR_MARK)?;
+    h.write_u64(g + ALLOC_BIT, cur ^ 1)?;
+    h.write_u64(g + YOUNG_WHITE, 1)?;
+    set_marking(h, true)?;
+    let lua = lua_bytes(h, g)?;
+    h.write_u64(g + MINOR_BASE, lua)?;
+    if h.read_u64(g + MAJOR_BASE)? == 0 {
+        h.write_u64(g + MAJOR_BASE, lua)?;
+    }
+    // The running thread will run: its stack must be scanned by the next minor.
+    let th = h.read_u64(g + G_CURRENT_THREAD)?;
+    if th != 0 {
+        thread_ran(h, g, th)?;
+    }
+    Ok(())
+}
+
+/// A thread became the running one, or had its stack written while
+/// suspended: in generational mode its stack may now hold young objects.
+pub fn thread_ran(h: &mut Heap, g: Addr, th: Addr) -> Result<(), Fault> {
+    if h.read_u64(g + MODE_GEN)? == 0 {
+        return Ok(());
+    }
+    let flags = h.read_u8(th + 1)?;
+    if flags & RAN_FLAG == 0 {
+        h.write_u8(th + 1, flags | RAN_FLAG)?;
+        push(h, g + RAN, th, 0)?;
+    }
+    Ok(())
+}
+
+/// A minor cycle: marks only young objects reachable from the roots, the
+/// stacks of threads that ran, and the objects the barrier promoted; old
+/// objects are not traversed (nothing old points to a young object that
+/// the barrier did not promote). The program waits; slices stay bounded.
+fn start_minor(h: &mut Heap, g: Addr) -> Result<(), Fault> {
+    h.write_u64(g + MINOR, 1)?;
+    h.write_u64(g + PHASE, MARK)?;
+    let th = h.read_u64(g + G_CURRENT_THREAD)?;
+    thread_ran(h, g, th)?;
+    mark_roots(h, g)
 }
 
 /// Values scanned (or objects freed) per slice: a handful per frame, so a
@@ -796,6 +951,24 @@ fn slice(h: &mut Heap, g: Addr) -> Result<u64, Fault> {
     let budget = slice_budget(h);
     match h.read_u64(g + PHASE)? {
         MARK => {
+            if h.read_u64(g + MINOR)? != 0 {
+                // Threads that ran are old (not traversed by marking): scan
+                // their stacks explicitly.
+                // So are tables touched since the last minor cycle.
+                let mut n = 0;
+                for (list, flag) in [(RAN, RAN_FLAG), (TOUCHED, TOUCHED_FLAG)] {
+                    while n < budget {
+                        let Some((obj, _)) = pop(h, g + list)? else { break };
+                        let flags = h.read_u8(obj + 1)?;
+                        h.write_u8(obj + 1, flags & !flag)?;
+                        push(h, g + GRAY, obj, 0)?;
+                        n += 1;
+                    }
+                }
+                if n == budget {
+                    return Ok(n);
+                }
+            }
             let (work, empty) = propagate(h, g, budget)?;
             if empty {
                 enter_atomic(h, g)?;
@@ -978,7 +1151,7 @@ fn converge(h: &mut Heap, g: Addr, budget: u64) -> Result<(u64, bool), Fault> {
             }
             1 => {
                 let mut th = h.read_u64(g + CUR_A)?;
-                if th == 0 {
+                if th == 0 || (th == h.read_u64(g + THREADS_OLD)? && h.read_u64(g + MINOR)? != 0) {
                     h.write_u64(g + CONV, 2)?;
                     iter_start(h, g, g + EPHEMERON, u64::MAX)?;
                     continue;
@@ -1105,9 +1278,11 @@ fn clear_lists(h: &mut Heap, g: Addr, budget: u64, lists: &[(Addr, u64)], keys: 
 fn separate(h: &mut Heap, g: Addr, budget: u64) -> Result<(u64, bool), Fault> {
     let mut link = h.read_u64(g + CUR_A)?;
     let mut work = 0;
+    // A minor cycle looks only at objects registered since the last cycle.
+    let stop = if h.read_u64(g + MINOR)? != 0 { h.read_u64(g + FINOBJ_OLD)? } else { 0 };
     while work < budget {
         let obj = h.read_u64(link)?;
-        if obj == 0 {
+        if obj == 0 || obj == stop {
             return Ok((work.max(1), true));
         }
         work += 1;
@@ -1140,9 +1315,10 @@ fn append_tobefnz(h: &mut Heap, g: Addr, obj: Addr) -> Result<(), Fault> {
 fn dead_threads(h: &mut Heap, g: Addr, budget: u64) -> Result<(u64, bool), Fault> {
     let mut link = h.read_u64(g + CUR_A)?;
     let mut work = 0;
+    let stop = if h.read_u64(g + MINOR)? != 0 { h.read_u64(g + THREADS_OLD)? } else { 0 };
     while work < budget {
         let th = h.read_u64(link)?;
-        if th == 0 {
+        if th == 0 || th == stop {
             return Ok((work.max(1), true));
         }
         work += 1;
@@ -1197,12 +1373,21 @@ fn sweep_slice(h: &mut Heap, g: Addr, budget: u64) -> Result<u64, Fault> {
     let mut frees = budget;
     let mut work = 0;
     let before = lua_bytes(h, g)?;
+    // A minor cycle sweeps only groups where objects were made since their
+    // last sweep: old objects are all marked.
+    let minor = h.read_u64(g + MINOR)? != 0;
     while group < end {
         if words == 0 || frees == 0 {
             break;
         }
-        let chunk = h.read_u64(dir + group * 8)?;
-        if chunk == 0 || pair >= pairs_per_group {
+        let entry = h.read_u64(dir + group * 8)?;
+        let chunk = entry & !15;
+        if chunk == 0 || pair >= pairs_per_group || (minor && entry & DIR_YOUNG == 0) {
+            // Leaving a swept group: its objects are all old now (objects
+            // made while a full cycle sweeps are marked).
+            if entry & DIR_YOUNG != 0 && pair >= pairs_per_group {
+                h.write_u64(dir + group * 8, chunk)?;
+            }
             group += 1;
             pair = 0;
             words -= 1;
@@ -1291,6 +1476,17 @@ fn free_object(h: &mut Heap, g: Addr, obj: Addr) -> Result<(), Fault> {
 /// again (bitmap words only) and marking starts over.
 fn reset_slice(h: &mut Heap, g: Addr, budget: u64) -> Result<u64, Fault> {
     let mut b = budget;
+    for (list, flag) in [(RAN, RAN_FLAG), (TOUCHED, TOUCHED_FLAG)] {
+        while b > 0 {
+            let Some((obj, _)) = pop(h, g + list)? else { break };
+            let flags = h.read_u8(obj + 1)?;
+            h.write_u8(obj + 1, flags & !flag)?;
+            b -= 1;
+        }
+    }
+    if b == 0 {
+        return Ok(budget);
+    }
     for list in [GRAY, RESCAN, WEAK, EPHEMERON, ALLWEAK] {
         if !clear_stack(h, g + list, &mut b)? {
             return Ok(budget);
@@ -1303,7 +1499,7 @@ fn reset_slice(h: &mut Heap, g: Addr, budget: u64) -> Result<u64, Fault> {
     let mut group = h.read_u64(g + CUR_A)?;
     let mut words = b * 8;
     while group < end && words > 0 {
-        let chunk = h.read_u64(dir + group * 8)?;
+        let chunk = h.read_u64(dir + group * 8)? & !15;
         if chunk != 0 {
             for pair in 0..pairs_per_group {
                 let at = chunk + pair * 16;
@@ -1319,9 +1515,12 @@ fn reset_slice(h: &mut Heap, g: Addr, budget: u64) -> Result<u64, Fault> {
     }
     h.write_u64(g + CUR_A, group)?;
     if group >= end {
+        // Every object is white: mark from the roots, as a cycle starts.
         h.write_u64(g + PHASE, MARK)?;
         set_marking(h, true)?;
-        h.write_u64(g + FULL, 2)?;
+        if h.read_u64(g + FULL)? == 1 {
+            h.write_u64(g + FULL, 2)?;
+        }
         let lua = lua_bytes(h, g)?;
         h.write_u64(g + PAID, lua)?;
         mark_roots(h, g)?;
@@ -1329,8 +1528,13 @@ fn reset_slice(h: &mut Heap, g: Addr, budget: u64) -> Result<u64, Fault> {
     Ok(budget)
 }
 
+/// Starts a cycle by making every object white (bitmap words only), for
+/// `collectgarbage("collect")` in the middle of marking, or when objects
+/// made white outside a mark phase exist (generational mode).
 fn begin_reset(h: &mut Heap, g: Addr) -> Result<(), Fault> {
     set_marking(h, false)?;
+    let cur = h.read_u64(g + CUR_MARK)?;
+    h.write_u64(g + ALLOC_BIT, cur ^ 1)?;
     h.write_u64(g + PHASE, RESET)?;
     let pages = h.page_count()?;
     h.write_u64(g + SWEEP_END, pages.div_ceil(GROUP_PAGES))?;
@@ -1362,6 +1566,7 @@ fn update_poll(h: &mut Heap, g: Addr) -> Result<(), Fault> {
     let urgent = h.read_u64(g + CLOSING)? != 0
         || phase == ATOMIC
         || phase == RESET
+        || h.read_u64(g + MINOR)? != 0
         || h.read_u64(g + FULL)? != 0
         || h.read_u64(g + OWED)? != 0
         || h.read_u64(g + TOBEFNZ)? != 0;
@@ -1371,7 +1576,9 @@ fn update_poll(h: &mut Heap, g: Addr) -> Result<(), Fault> {
         u64::MAX
     } else {
         let reserved = h.read_u64(g + RESERVED)?;
-        let target = if phase == IDLE {
+        let target = if phase == IDLE && h.read_u64(g + MODE_GEN)? != 0 {
+            gen_limits(h, g)?.0
+        } else if phase == IDLE {
             h.read_u64(g + THRESHOLD)?
         } else {
             h.read_u64(g + PAID)?.saturating_add(1 << h.read_u64(g + STEPSIZE)?.min(40))
@@ -1391,12 +1598,28 @@ fn step_units(h: &mut Heap, g: Addr, extra_kb: u64) -> Result<u64, Fault> {
     Ok((size / 16).saturating_add(extra_kb.saturating_mul(64)).saturating_mul(stepmul).max(1))
 }
 
+/// Generational mode: the Lua bytes at which the next cycle starts (after a
+/// nursery's worth of allocation: a fifth of the old data, at most a
+/// quarter of the physical heap, so young objects die in memory), and the
+/// size of the old data (what survived the last cycle) beyond which that
+/// cycle is a full one (twice what survived the last full cycle).
+fn gen_limits(h: &mut Heap, g: Addr) -> Result<(u64, u64), Fault> {
+    let major_base = h.read_u64(g + MAJOR_BASE)?;
+    let memory = (h.frame_count() * h.page_size()) as u64;
+    let minormul = h.read_u64(g + GEN_MINORMUL)?.max(1);
+    let nursery = (major_base / 100 * minormul).clamp(MIN_THRESHOLD.min(memory / 4), (memory / 4).max(64 << 10));
+    let minor = h.read_u64(g + MINOR_BASE)?.saturating_add(nursery);
+    let majormul = h.read_u64(g + GEN_MAJORMUL)?;
+    let major = (major_base / 100).saturating_mul(100 + majormul).max(min_threshold(h));
+    Ok((minor, major))
+}
+
 fn service(h: &mut Heap, g: Addr) -> Result<bool, Fault> {
     if h.read_u64(g + CLOSING)? != 0 {
         return closing_step(h, g);
     }
     let phase = h.read_u64(g + PHASE)?;
-    if phase == ATOMIC || phase == RESET {
+    if phase == ATOMIC || phase == RESET || h.read_u64(g + MINOR)? != 0 {
         slice(h, g)?;
         return Ok(true);
     }
@@ -1444,6 +1667,21 @@ fn service(h: &mut Heap, g: Addr) -> Result<bool, Fault> {
         return Ok(false);
     }
     let lua = lua_bytes(h, g)?;
+    if phase == IDLE && h.read_u64(g + MODE_GEN)? != 0 {
+        let (due, major) = gen_limits(h, g)?;
+        if lua < due {
+            return Ok(false);
+        }
+        if h.read_u64(g + MINOR_BASE)? >= major {
+            // The old data has grown: a full cycle, run incrementally.
+            start_cycle(h, g)?;
+            let units = step_units(h, g, 0)?;
+            h.write_u64(g + OWED, units)?;
+        } else {
+            start_minor(h, g)?;
+        }
+        return Ok(true);
+    }
     let due = if phase == IDLE {
         lua >= h.read_u64(g + THRESHOLD)?
     } else {
@@ -1678,7 +1916,8 @@ pub fn collectgarbage(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> 
             Value::Int(previous as i64)
         }
         b"generational" | b"incremental" => {
-            let previous: &[u8] = if ctx.h.read_u64(g + MODE_GEN)? != 0 { b"generational" } else { b"incremental" };
+            let was_gen = ctx.h.read_u64(g + MODE_GEN)? != 0;
+            let previous: &[u8] = if was_gen { b"generational" } else { b"incremental" };
             if opt == b"incremental" {
                 for (n, field) in [(2, PAUSE), (3, STEPMUL)] {
                     let v = opt_int(ctx, args, n, "collectgarbage", 0)?;
@@ -1691,7 +1930,15 @@ pub fn collectgarbage(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> 
                     ctx.h.write_u64(g + STEPSIZE, u64::from(size as i32 as u8))?;
                 }
             }
-            ctx.h.write_u64(g + MODE_GEN, u64::from(opt == b"generational"))?;
+            if opt == b"generational" {
+                for (n, field) in [(2, GEN_MINORMUL), (3, GEN_MAJORMUL)] {
+                    let v = opt_int(ctx, args, n, "collectgarbage", 0)?;
+                    if v > 0 {
+                        ctx.h.write_u64(g + field, v as u64)?;
+                    }
+                }
+            }
+            set_mode(ctx.h, g, opt == b"generational")?;
             ctx.new_str(previous)?
         }
         _ => unreachable!("options were checked"),
@@ -1731,6 +1978,31 @@ pub fn collectgarbage_k(ctx: &mut Ctx, k: u64, _input: ContinuationInput, _args:
 /// (`setgcparam`), so what it reports back is rounded and wrapped the same way.
 fn gc_param(v: i64) -> u64 {
     u64::from(((v as i32) / 4) as u8)
+}
+
+/// Switches between incremental and generational collection. A cycle under
+/// way finishes first; between cycles the switch takes effect at once.
+fn set_mode(h: &mut Heap, g: Addr, gen: bool) -> Result<(), Fault> {
+    let was_gen = h.read_u64(g + MODE_GEN)? != 0;
+    h.write_u64(g + MODE_GEN, u64::from(gen))?;
+    if h.read_u64(g + PHASE)? != IDLE || gen == was_gen || h.read_u64(g + CLOSING)? != 0 {
+        return Ok(());
+    }
+    if gen {
+        return enter_generational(h, g);
+    }
+    // Back to incremental: new objects are marked between cycles again; the
+    // young ones stay white (YOUNG_WHITE makes the next cycle reset).
+    let cur = h.read_u64(g + CUR_MARK)?;
+    h.write_u64(g + ALLOC_BIT, cur)?;
+    set_marking(h, false)?;
+    for (list, flag) in [(RAN, RAN_FLAG), (TOUCHED, TOUCHED_FLAG)] {
+        while let Some((obj, _)) = pop(h, g + list)? {
+            let flags = h.read_u8(obj + 1)?;
+            h.write_u8(obj + 1, flags & !flag)?;
+        }
+    }
+    Ok(())
 }
 
 fn request_full(h: &mut Heap, g: Addr) -> Result<(), Fault> {

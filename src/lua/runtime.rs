@@ -276,6 +276,7 @@ fn init_state(h: &mut crate::heap::Heap) -> Result<(), Fault> {
     h.write_u64(th + T_STATUS, ThreadStatus::Running as u64)?;
     h.write_u64(g + G_MAIN_THREAD, th)?;
     h.write_u64(g + G_CURRENT_THREAD, th)?;
+    super::gc::init_mode(h, g)?;
     h.write_u64(g + G_STATUS, RunStatus::Empty as u64)
 }
 

@@ -100,6 +100,7 @@ pub fn switch_to(ctx: &mut Ctx, ci: Addr, co: Addr, args: Vec<Value>, k: u64) ->
     ctx.h.write_u64(ctx.th + T_STATUS, ThreadStatus::Normal as u64)?;
     ctx.h.write_u64(co + T_STATUS, ThreadStatus::Running as u64)?;
     ctx.h.write_u64(ctx.g + G_CURRENT_THREAD, co)?;
+    crate::lua::gc::thread_ran(ctx.h, ctx.g, co)?;
     ctx.th = co;
     let co_ci = ctx.h.read_u64(co + T_CI)?;
     let base = ctx.h.read_u64(co + T_BASE_CI)?;
@@ -165,6 +166,7 @@ fn keep_failure(ctx: &mut Ctx, co: Addr, e: Value) -> Result<(), Fault> {
 fn back_to_resumer(ctx: &mut Ctx, resumer: Addr, outcome: ContinuationInput) -> LuaResult<()> {
     ctx.h.write_u64(resumer + T_STATUS, ThreadStatus::Running as u64)?;
     ctx.h.write_u64(ctx.g + G_CURRENT_THREAD, resumer)?;
+    crate::lua::gc::thread_ran(ctx.h, ctx.g, resumer)?;
     ctx.th = resumer;
     let ci = ctx.h.read_u64(resumer + T_CI)?;
     continue_native(ctx, ci, outcome)
@@ -262,6 +264,8 @@ pub fn close(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
     match ThreadStatus::from_u64(ctx.h.read_u64(co + T_STATUS)?) {
         ThreadStatus::Suspended | ThreadStatus::Dead => {
             // Drop its frames; pending `<close>` variables are closed next.
+            // (Its stack is written while it is not running.)
+            crate::lua::gc::thread_ran(ctx.h, ctx.g, co)?;
             ctx.h.write_u64(co + T_STATUS, ThreadStatus::Dead as u64)?;
             func::close_upvals(ctx.h, co, 0)?;
             let base = ctx.h.read_u64(co + T_BASE_CI)?;
