@@ -128,6 +128,11 @@ struct ReadAhead {
 
 impl ReadAhead {
     fn next_window(&mut self, page: PageNo, max: u64) -> u64 {
+        // The same page again is a retry (an asynchronous store asked the
+        // driver to come back once the read was done): keep the window.
+        if self.last == Some(page) {
+            return self.window;
+        }
         self.window = if self.last.is_some_and(|l| l + 1 == page || l + 1 + self.window == page) {
             (self.window * 2).clamp(1, max)
         } else {
@@ -150,7 +155,17 @@ fn frames_for(config_memory: usize, page_size: u32) -> Result<usize, HeapError> 
 
 impl<S: Store> PagedHeap<S> {
     /// Creates a new heap named `name` in `store` and commits it empty.
-    pub fn create(mut store: S, name: &str, config: &HeapConfig) -> Result<Self, HeapError> {
+    pub fn create(store: S, name: &str, config: &HeapConfig) -> Result<Self, HeapError> {
+        let mut paged = Self::create_uncommitted(store, name, config)?;
+        paged.checkpoint()?;
+        Ok(paged)
+    }
+
+    /// Creates a new heap without its first checkpoint: it exists in the
+    /// store only once [`PagedHeap::checkpoint`] succeeds. This is the form
+    /// an asynchronous driver uses, retrying the checkpoint until its store
+    /// has done the I/O.
+    pub fn create_uncommitted(mut store: S, name: &str, config: &HeapConfig) -> Result<Self, HeapError> {
         let page_size = config.page_size;
         if !page_size.is_power_of_two() || !(MIN_PAGE_SIZE..=MAX_PAGE_SIZE).contains(&page_size) {
             return Err(HeapError::Config(format!("page size {page_size} is not a power of two from 4 KiB to 1 MiB")));
@@ -164,10 +179,7 @@ impl<S: Store> PagedHeap<S> {
         heap.install(0, None, false);
         alloc::format(&mut heap, max_pages)?;
         heap.commit_step();
-        let mut paged =
-            PagedHeap { heap, store, name: name.to_string(), meta, readahead: ReadAhead::default(), stats: StoreSide::default() };
-        paged.checkpoint()?;
-        Ok(paged)
+        Ok(PagedHeap { heap, store, name: name.to_string(), meta, readahead: ReadAhead::default(), stats: StoreSide::default() })
     }
 
     /// Opens an existing heap at its last checkpoint with `memory` bytes of frames.
@@ -275,6 +287,17 @@ impl<S: Store> PagedHeap<S> {
             }
         }
         Ok(())
+    }
+
+    /// Makes `frames` frames free ahead of need (as far as eviction can),
+    /// writing dirty victims back, so that the next faults need no write-back
+    /// first. A driver calls it between slices, when waiting costs nothing.
+    pub fn keep_free(&mut self, frames: usize) -> Result<(), HeapError> {
+        let want = frames.min(self.heap.evictable_frames());
+        match self.make_room(want, want) {
+            Err(HeapError::WorkingSetTooLarge { .. }) => Ok(()),
+            other => other,
+        }
     }
 
     fn write_back(&mut self, pages: &[PageNo], evict: bool) -> Result<(), HeapError> {

@@ -46,7 +46,15 @@ const OUTPUT_FLUSH: u64 = 16 * 1024;
 impl<S: Store> LuaVm<S> {
     /// Creates a heap holding a fresh Lua state.
     pub fn create(store: S, name: &str, config: &HeapConfig) -> Result<Self, HeapError> {
-        let mut heap = PagedHeap::create(store, name, config)?;
+        let mut vm = Self::create_uncommitted(store, name, config)?;
+        vm.checkpoint()?;
+        Ok(vm)
+    }
+
+    /// Creates the Lua state without its first checkpoint (see
+    /// [`PagedHeap::create_uncommitted`]); the heap exists once a checkpoint succeeds.
+    pub fn create_uncommitted(store: S, name: &str, config: &HeapConfig) -> Result<Self, HeapError> {
+        let mut heap = PagedHeap::create_uncommitted(store, name, config)?;
         heap.access(init_state)?;
         heap.access(|h| {
             let g = globals_block(h)?;
@@ -55,7 +63,6 @@ impl<S: Store> LuaVm<S> {
             let mut ctx = Ctx { h, g, th };
             lib::open_libs(&mut ctx, globals)
         })?;
-        heap.checkpoint()?;
         Ok(LuaVm { heap })
     }
 

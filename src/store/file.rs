@@ -242,7 +242,7 @@ impl<D: Dir> FileStore<D> {
     ) -> Result<R, StoreError> {
         let heap = self.heap(name)?;
         let result = op(heap);
-        if matches!(result, Err(StoreError::Io(_))) {
+        if matches!(result, Err(StoreError::Io(_) | StoreError::Full(_))) {
             heap.poisoned = true;
         }
         result

@@ -16,9 +16,14 @@
 //! (IndexedDB) can implement the same logical operations: a batch of pages is one
 //! transaction, a commit is one transaction.
 
+pub mod asynchronous;
 mod checksum;
 mod faulty;
 mod mem;
+pub mod staged;
+
+#[cfg(target_arch = "wasm32")]
+pub mod idb;
 
 #[cfg(not(target_arch = "wasm32"))]
 pub mod file;
@@ -109,6 +114,12 @@ pub enum StoreError {
     UpgradeRequired { heap: String, version: u32 },
     /// The caller broke the store's contract (e.g. read before open).
     Misuse(String),
+    /// The storage refused a write for lack of space (disk full, browser quota).
+    Full(String),
+    /// An asynchronous backend must do I/O before this call can succeed: nothing
+    /// was changed; the driver runs the backend (see [`staged::Staged::service`])
+    /// and calls again. Synchronous backends never return it.
+    WouldBlock,
 }
 
 impl fmt::Display for StoreError {
@@ -127,6 +138,8 @@ impl fmt::Display for StoreError {
                 write!(f, "heap '{heap}' uses store format {version}, newer than this vheap understands; upgrade vheap")
             }
             StoreError::Misuse(m) => write!(f, "store misuse: {m}"),
+            StoreError::Full(m) => write!(f, "storage is full: {m}"),
+            StoreError::WouldBlock => write!(f, "the store must finish I/O first (a driver bug if seen by a user)"),
         }
     }
 }
@@ -135,7 +148,10 @@ impl std::error::Error for StoreError {}
 
 impl From<std::io::Error> for StoreError {
     fn from(e: std::io::Error) -> Self {
-        StoreError::Io(e.to_string())
+        match e.kind() {
+            std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded => StoreError::Full(e.to_string()),
+            _ => StoreError::Io(e.to_string()),
+        }
     }
 }
 
