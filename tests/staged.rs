@@ -122,3 +122,29 @@ fn a_crash_before_the_commit_service_leaves_the_previous_checkpoint() {
     }
     assert_eq!(String::from_utf8(out).unwrap(), corpus("heap_many_tables").1);
 }
+
+#[test]
+fn the_transcript_keeps_the_last_output_across_reopening() {
+    let source = b"for i = 1, 5000 do print(string.format('line %05d', i)) end";
+    let mut vm = create(MemStore::new());
+    drive(&mut vm, |vm| vm.load(source, "=t")).unwrap();
+    let mut out = Vec::new();
+    // Stop midway, checkpoint, and reopen as a reloaded tab would.
+    drive(&mut vm, |vm| vm.run(3_000, &mut |b| out.extend_from_slice(b)));
+    drive(&mut vm, |vm| vm.checkpoint());
+    let mut vm = reopen(vm);
+    let (kept, total) = drive(&mut vm, |vm| vm.transcript());
+    assert_eq!(total, out.len() as u64, "the transcript counts every byte handed out");
+    assert!(out.ends_with(&kept), "the transcript is the tail of the output");
+    loop {
+        if drive(&mut vm, |vm| vm.run(50_000, &mut |b| out.extend_from_slice(b))) != RunOutcome::Paused {
+            break;
+        }
+    }
+    let expected: String = (1..=5000).map(|i| format!("line {i:05}\n")).collect();
+    assert_eq!(String::from_utf8(out.clone()).unwrap(), expected);
+    let (kept, total) = drive(&mut vm, |vm| vm.transcript());
+    assert_eq!(total, expected.len() as u64);
+    assert_eq!(kept.len() as u64, vheap::lua::output::TRANSCRIPT_BYTES);
+    assert!(expected.as_bytes().ends_with(&kept));
+}

@@ -10,9 +10,20 @@ pub fn now_micros() -> u64 {
     u64::try_from(start.elapsed().as_micros()).unwrap_or(u64::MAX)
 }
 
-/// `std::time::Instant` panics on wasm32-unknown-unknown; the browser build
-/// reads `performance.now()` through the web layer instead.
+/// `std::time::Instant` panics on wasm32-unknown-unknown: the browser's
+/// clock is JavaScript's.
 #[cfg(target_arch = "wasm32")]
 pub fn now_micros() -> u64 {
-    0
+    (js_sys::Date::now() * 1000.0) as u64
+}
+
+/// Seconds since the Unix epoch (for `os.time`).
+#[cfg(not(target_arch = "wasm32"))]
+pub fn unix_seconds() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64)
+}
+
+#[cfg(target_arch = "wasm32")]
+pub fn unix_seconds() -> i64 {
+    (js_sys::Date::now() / 1000.0) as i64
 }

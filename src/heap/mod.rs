@@ -22,7 +22,7 @@
 //! [`Heap::install`] and [`Heap::take_pending_frees`].
 
 pub mod alloc;
-mod clock;
+pub mod clock;
 pub mod driver;
 mod frames;
 mod stats;

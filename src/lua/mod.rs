@@ -8,6 +8,7 @@ pub mod func;
 pub mod gc;
 pub mod lib;
 pub mod object;
+pub mod output;
 pub mod runtime;
 pub mod state;
 pub mod string;

@@ -8,6 +8,7 @@
 
 use super::compiler;
 use super::lib::{self, coroutine};
+use super::output;
 use super::state::*;
 use super::string::new_string;
 use super::table;
@@ -139,7 +140,7 @@ impl<S: Store> LuaVm<S> {
             }
             batch = if self.heap.heap().counters.faults == faults_before { (batch * 2).min(MAX_BATCH) } else { 1 };
             flush_check += 1;
-            if flush_check % 16 == 0 && self.heap.access(|h| output_len(h))? >= OUTPUT_FLUSH {
+            if flush_check % 16 == 0 && self.heap.access(output::pending)? >= OUTPUT_FLUSH {
                 self.drain_output(out)?;
             }
         }
@@ -192,26 +193,23 @@ impl<S: Store> LuaVm<S> {
         Ok(self.heap.access(vm::status)?.0)
     }
 
-    /// Moves the program's pending output out of the heap.
+    /// Moves the program's pending output out of the heap, one bounded step
+    /// at a time; each chunk goes to `out` as soon as its step committed.
     pub fn drain_output(&mut self, out: &mut dyn FnMut(&[u8])) -> Result<(), HeapError> {
-        let bytes = self.heap.access(|h| {
-            let g = globals_block(h)?;
-            let len = h.read_u64(g + G_OUT_LEN)?;
-            let buf = h.read_u64(g + G_OUT_BUF)?;
-            let mut bytes = vec![0u8; len as usize];
-            let mut off = 0usize;
-            while off < bytes.len() {
-                let n = (bytes.len() - off).min(4096);
-                h.read_bytes(buf + off as u64, &mut bytes[off..off + n])?;
-                off += n;
+        loop {
+            let bytes = self.heap.access(output::take_chunk)?;
+            if bytes.is_empty() {
+                return Ok(());
             }
-            h.write_u64(g + G_OUT_LEN, 0)?;
-            Ok(bytes)
-        })?;
-        if !bytes.is_empty() {
             out(&bytes);
         }
-        Ok(())
+    }
+
+    /// The last output the program printed (up to `output::TRANSCRIPT_BYTES`),
+    /// kept in the heap: after a reopening it is what was printed up to the
+    /// checkpoint. Also returns how many bytes were ever printed.
+    pub fn transcript(&mut self) -> Result<(Vec<u8>, u64), HeapError> {
+        self.heap.access(output::transcript)
     }
 
     /// The uncaught error's message as the reference interpreter prints it
@@ -253,11 +251,6 @@ impl<S: Store> LuaVm<S> {
     pub fn abandon(self) -> S {
         self.heap.abandon()
     }
-}
-
-fn output_len(h: &mut crate::heap::Heap) -> Result<u64, Fault> {
-    let g = globals_block(h)?;
-    h.read_u64(g + G_OUT_LEN)
 }
 
 /// Creates the global block, string table, main thread, globals and registry.

@@ -42,7 +42,7 @@ pub fn time(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
     match arg(args, 1) {
         Value::Nil => {
             #[cfg(not(target_arch = "wasm32"))]
-            let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0);
+            let now = crate::heap::clock::unix_seconds();
             #[cfg(target_arch = "wasm32")]
             let now = 0;
             ret1(Value::Int(now))
