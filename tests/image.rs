@@ -396,3 +396,29 @@ fn reading_the_header_reads_no_further() {
     assert!(matches!(image::read_file_header(&file[..header_len - 1]), Err(ImportError::Truncated)));
     assert!(matches!(image::read_file_header(&file[..5]), Err(ImportError::NotACheckpoint)));
 }
+
+/// A well-formed file (every checksum right) whose only record is page 1:
+/// without page 0 there is no heap header, so it is not a heap.
+#[test]
+fn a_file_without_page_0_is_rejected() {
+    let meta = HeapMeta { page_size: PAGE, page_count: 4, max_pages: 16, epoch: 1, root: 0, bytes_in_use: 0, label: String::new() };
+    let mut file = header::FileHeader { meta: meta.clone(), compressed: false, stored_pages: 1 }.to_bytes();
+    let page = vec![7u8; PAGE as usize];
+    let record = header::RecordHeader {
+        page: 1,
+        encoding: header::ENCODING_RAW,
+        stored_len: PAGE,
+        checksum: vheap::store::page_checksum(&page),
+    };
+    file.extend_from_slice(&record.to_bytes());
+    file.extend_from_slice(&page);
+    file.extend_from_slice(&header::TRAILER_MAGIC);
+    file.extend_from_slice(&1u64.to_le_bytes());
+    let sum = vheap::store::page_checksum(&file);
+    file.extend_from_slice(&sum.to_le_bytes());
+    let err = reject(&file, ImportLimits::default());
+    assert!(matches!(&err, ImportError::Corrupt(why) if why.contains("page 0")), "{err}");
+    // The encoder refuses to write such a file in the first place.
+    let mut encoder = ImageEncoder::new(&meta, 1, false).unwrap();
+    assert!(encoder.encode_page(1, &page, &mut Vec::new()).is_err());
+}

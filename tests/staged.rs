@@ -38,15 +38,15 @@ fn corpus(name: &str) -> (Vec<u8>, String) {
 
 fn create(store: MemStore) -> StagedVm {
     let config = HeapConfig { page_size: PAGE, memory: MEMORY, max_size: 1 << 30 };
-    let staged = Staged::for_new_heap(Blocking(store), "p", QUEUE);
+    let staged = Staged::for_new_heap(Blocking::new(store), "p", QUEUE);
     let mut vm = LuaVm::create_uncommitted(staged, "p", &config).expect("create");
     drive(&mut vm, |vm| vm.checkpoint());
     vm
 }
 
 fn reopen(vm: StagedVm) -> StagedVm {
-    let store = vm.close().expect("close").into_inner().0;
-    let staged = now_or_never(Staged::open_existing(Blocking(store), "p", QUEUE)).expect("open");
+    let store = vm.close().expect("close").into_inner().into_inner();
+    let staged = now_or_never(Staged::open_existing(Blocking::new(store), "p", QUEUE)).expect("open");
     LuaVm::open(staged, "p", MEMORY).expect("open vm")
 }
 
@@ -106,8 +106,8 @@ fn a_crash_before_the_commit_service_leaves_the_previous_checkpoint() {
         Err(HeapError::Store(StoreError::WouldBlock)) => {}
         other => panic!("a staged commit must wait for the service, got {other:?}"),
     }
-    let store = vm.abandon().into_inner().0;
-    let staged = now_or_never(Staged::open_existing(Blocking(store), "p", QUEUE)).unwrap();
+    let store = vm.abandon().into_inner().into_inner();
+    let staged = now_or_never(Staged::open_existing(Blocking::new(store), "p", QUEUE)).unwrap();
     let mut vm = LuaVm::open(staged, "p", MEMORY).unwrap();
     assert_eq!(vm.paged_heap().committed_meta().epoch, epoch);
     let mut out = Vec::new();

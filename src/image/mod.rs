@@ -19,6 +19,7 @@
 //! the whole file, trailer and whole-file checksum included, has been
 //! verified, and deletes it on any error, so a bad file leaves nothing.
 
+pub mod asynchronous;
 mod decoder;
 mod encoder;
 pub mod header;
@@ -27,12 +28,11 @@ mod rules;
 pub use decoder::{Decoded, ImageDecoder};
 pub use encoder::{EncodeError, ImageEncoder};
 
-use crate::store::{HeapMeta, PageNo, Store, StoreError};
+use crate::store::asynchronous::{now_or_never, Blocking};
+use crate::store::{HeapMeta, Store, StoreError};
 use std::fmt;
 use std::io::{self, Read, Write};
 
-/// Pages read from or written to the store per call.
-const STORE_BATCH: usize = 32;
 /// Bytes read from the input per call during import.
 const READ_CHUNK: usize = 64 * 1024;
 
@@ -158,118 +158,29 @@ impl Default for ImportLimits {
 /// in `store` with no uncommitted changes (just opened, or just checkpointed);
 /// `meta` is its committed meta.
 pub fn export(store: &mut dyn Store, name: &str, meta: &HeapMeta, mut out: impl Write, compress: bool) -> Result<Transfer, ExportError> {
-    let pages = store.committed_pages(name)?;
-    let mut encoder = ImageEncoder::new(meta, pages.len() as u64, compress)?;
-    out.write_all(encoder.header())?;
-    let mut record = Vec::new();
-    // A committed page the store reports as never written reads as zeros.
-    let mut zeros = Vec::new();
-    let mut result: Result<(), ExportError> = Ok(());
-    for batch in pages.chunks(STORE_BATCH) {
-        store.read_pages(name, batch, &mut |page, bytes| {
-            if result.is_err() {
-                return;
-            }
-            let bytes = match bytes {
-                Some(b) => b,
-                None => {
-                    zeros.resize(meta.page_size as usize, 0);
-                    &zeros
-                }
-            };
-            record.clear();
-            result = encoder.encode_page(page, bytes, &mut record).map_err(ExportError::from);
-            if result.is_ok() {
-                result = out.write_all(&record).map_err(ExportError::from);
-            }
-        })?;
-        std::mem::replace(&mut result, Ok(()))?;
-    }
-    record.clear();
-    let transfer = encoder.finish(&mut record)?;
-    out.write_all(&record)?;
+    let mut sink = |bytes: &[u8]| out.write_all(bytes).map_err(ExportError::from);
+    let transfer = now_or_never(asynchronous::export_from(&mut Blocking::new(store), name, meta, compress, &mut sink))?;
     out.flush()?;
     Ok(transfer)
 }
 
 /// Reads a checkpoint file from `input` into a new heap `name` in `store`.
 /// Nothing is visible in the store unless the whole file checks out.
-pub fn import(store: &mut dyn Store, name: &str, mut input: impl Read, limits: ImportLimits) -> Result<(HeapMeta, Transfer), ImportError> {
-    let mut created = false;
-    let result = import_into(store, name, &mut input, limits, &mut created);
-    if result.is_err() && created {
-        // Drop the invisible half heap; the original error is what matters.
-        let _ = store.delete(name);
-        let _ = store.close(name);
-    }
-    result
+pub fn import(store: &mut dyn Store, name: &str, input: impl Read, limits: ImportLimits) -> Result<(HeapMeta, Transfer), ImportError> {
+    let mut source = ReadSource { input, chunk: vec![0u8; READ_CHUNK] };
+    now_or_never(asynchronous::import_into(&mut Blocking::new(store), name, &mut source, limits))
 }
 
-fn import_into(
-    store: &mut dyn Store,
-    name: &str,
-    input: &mut dyn Read,
-    limits: ImportLimits,
-    created: &mut bool,
-) -> Result<(HeapMeta, Transfer), ImportError> {
-    let mut decoder = ImageDecoder::new(limits);
-    let mut meta = None;
-    let mut batch = PageBatch::default();
-    let mut chunk = vec![0u8; READ_CHUNK];
-    loop {
-        let n = read_some(input, &mut chunk)?;
-        if n == 0 {
-            break;
-        }
-        let mut rest = &chunk[..n];
-        while let Some(item) = decoder.decode(&mut rest)? {
-            match item {
-                Decoded::Header(header) => {
-                    store.create(name, &header.meta)?;
-                    *created = true;
-                    meta = Some(header.meta.clone());
-                }
-                Decoded::Page(page, bytes) => {
-                    batch.push(page, bytes);
-                    if batch.pages.len() == STORE_BATCH {
-                        batch.flush(store, name)?;
-                    }
-                }
-            }
-        }
-    }
-    let transfer = decoder.finish()?;
-    batch.flush(store, name)?;
-    // finish() succeeded, so the header was decoded.
-    let meta = meta.ok_or(ImportError::Truncated)?;
-    store.commit(name, &meta)?;
-    Ok((meta, transfer))
+/// A `Read` as a chunk source (its futures are always ready).
+struct ReadSource<R> {
+    input: R,
+    chunk: Vec<u8>,
 }
 
-/// Verified pages waiting to be written to the store in one call.
-#[derive(Default)]
-struct PageBatch {
-    pages: Vec<PageNo>,
-    /// The pages' bytes, back to back: all pages of a heap have one size.
-    bytes: Vec<u8>,
-}
-
-impl PageBatch {
-    fn push(&mut self, page: PageNo, bytes: &[u8]) {
-        self.pages.push(page);
-        self.bytes.extend_from_slice(bytes);
-    }
-
-    fn flush(&mut self, store: &mut dyn Store, name: &str) -> Result<(), StoreError> {
-        if self.pages.is_empty() {
-            return Ok(());
-        }
-        let page_size = self.bytes.len() / self.pages.len();
-        let batch: Vec<(PageNo, &[u8])> = self.pages.iter().copied().zip(self.bytes.chunks(page_size)).collect();
-        store.write_pages(name, &batch)?;
-        self.pages.clear();
-        self.bytes.clear();
-        Ok(())
+impl<R: Read> asynchronous::ChunkSource for ReadSource<R> {
+    async fn next_chunk(&mut self) -> Result<Option<Vec<u8>>, ImportError> {
+        let n = read_some(&mut self.input, &mut self.chunk)?;
+        Ok((n > 0).then(|| self.chunk[..n].to_vec()))
     }
 }
 

@@ -5,10 +5,14 @@
 
 use crate::store::PageNo;
 
-/// Records come in strictly ascending page order, each inside the heap.
+/// Records come in strictly ascending page order, each inside the heap, and
+/// the first is page 0 (the heap header every heap has).
 pub fn check_record_page(page: PageNo, previous: Option<PageNo>, page_count: u64) -> Result<(), String> {
     if page >= page_count || previous.is_some_and(|p| page <= p) {
         return Err(format!("page {page} is out of order or out of range"));
+    }
+    if previous.is_none() && page != 0 {
+        return Err(format!("the first page is {page}, not page 0 (the heap header)"));
     }
     Ok(())
 }

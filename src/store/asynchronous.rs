@@ -56,44 +56,86 @@ pub trait AsyncStore {
 }
 
 /// Any synchronous store as an asynchronous one whose futures are ready at
-/// once: how native tests drive the staged path, and a reference for what an
-/// asynchronous backend must do.
-pub struct Blocking<S>(pub S);
+/// once: how the CLI's export and import share the browser's code, how native
+/// tests drive the staged path, and a reference for what an asynchronous
+/// backend must do.
+pub struct Blocking<S> {
+    store: S,
+    /// The committed page list of the heap being exported, read once: a sync
+    /// store can only list all of them, and an export asks batch by batch.
+    committed: Option<(String, Vec<PageNo>)>,
+}
+
+impl<S: Store> Blocking<S> {
+    pub fn new(store: S) -> Self {
+        Blocking { store, committed: None }
+    }
+
+    pub fn get_mut(&mut self) -> &mut S {
+        self.committed = None;
+        &mut self.store
+    }
+
+    pub fn into_inner(self) -> S {
+        self.store
+    }
+
+    fn committed_list(&mut self, heap: &str) -> Result<&[PageNo], StoreError> {
+        if self.committed.as_ref().map_or(true, |(name, _)| name != heap) {
+            self.committed = Some((heap.to_string(), self.store.committed_pages(heap)?));
+        }
+        Ok(&self.committed.as_ref().expect("just filled").1)
+    }
+}
 
 impl<S: Store> AsyncStore for Blocking<S> {
     async fn list(&mut self) -> Result<Vec<String>, StoreError> {
-        self.0.list()
+        self.store.list()
     }
 
     async fn create(&mut self, heap: &str, meta: &HeapMeta) -> Result<(), StoreError> {
-        self.0.create(heap, meta)
+        self.committed = None;
+        self.store.create(heap, meta)
     }
 
     async fn open(&mut self, heap: &str) -> Result<HeapMeta, StoreError> {
-        self.0.open(heap)
+        self.committed = None;
+        self.store.open(heap)
     }
 
     async fn read_pages(&mut self, heap: &str, pages: &[PageNo]) -> Result<Vec<Option<Box<[u8]>>>, StoreError> {
         let mut out = Vec::with_capacity(pages.len());
-        self.0.read_pages(heap, pages, &mut |_, bytes| out.push(bytes.map(Box::from)))?;
+        self.store.read_pages(heap, pages, &mut |_, bytes| out.push(bytes.map(Box::from)))?;
         Ok(out)
     }
 
     async fn apply(&mut self, heap: &str, ops: &[PageOp], commit: Option<&HeapMeta>) -> Result<(), StoreError> {
+        self.committed = None;
+        // Runs of writes go to the store as one batch each.
+        let mut writes: Vec<(PageNo, &[u8])> = Vec::new();
         for op in ops {
             match op {
-                PageOp::Write(page, bytes) => self.0.write_pages(heap, &[(*page, bytes)])?,
-                PageOp::Free { start, count } => self.0.free_pages(heap, *start, *count)?,
+                PageOp::Write(page, bytes) => writes.push((*page, bytes)),
+                PageOp::Free { start, count } => {
+                    if !writes.is_empty() {
+                        self.store.write_pages(heap, &writes)?;
+                        writes.clear();
+                    }
+                    self.store.free_pages(heap, *start, *count)?;
+                }
             }
         }
+        if !writes.is_empty() {
+            self.store.write_pages(heap, &writes)?;
+        }
         match commit {
-            Some(meta) => self.0.commit(heap, meta),
+            Some(meta) => self.store.commit(heap, meta),
             None => Ok(()),
         }
     }
 
     async fn committed_count(&mut self, heap: &str) -> Result<u64, StoreError> {
-        Ok(self.0.committed_pages(heap)?.len() as u64)
+        Ok(self.committed_list(heap)?.len() as u64)
     }
 
     async fn read_committed(
@@ -104,22 +146,32 @@ impl<S: Store> AsyncStore for Blocking<S> {
     ) -> Result<Vec<(PageNo, Box<[u8]>)>, StoreError> {
         // A sync store's reads see the working state; callers read committed
         // pages only when the working state is empty (just opened or committed).
-        let pages: Vec<PageNo> = self.0.committed_pages(heap)?.into_iter().filter(|&p| p >= from).take(limit).collect();
+        let list = self.committed_list(heap)?;
+        let start = list.partition_point(|&p| p < from);
+        let pages: Vec<PageNo> = list[start..].iter().copied().take(limit).collect();
         let mut out = Vec::with_capacity(pages.len());
-        self.0.read_pages(heap, &pages, &mut |page, bytes| {
-            if let Some(bytes) = bytes {
-                out.push((page, Box::from(bytes)));
-            }
+        let mut missing = None;
+        self.store.read_pages(heap, &pages, &mut |page, bytes| match bytes {
+            Some(bytes) => out.push((page, Box::from(bytes))),
+            None => missing = missing.or(Some(page)),
         })?;
-        Ok(out)
+        match missing {
+            Some(page) => Err(StoreError::Corrupt {
+                heap: heap.to_string(),
+                what: format!("page {page} is listed in the checkpoint but has no bytes"),
+            }),
+            None => Ok(out),
+        }
     }
 
     async fn close(&mut self, heap: &str) -> Result<(), StoreError> {
-        self.0.close(heap)
+        self.committed = None;
+        self.store.close(heap)
     }
 
     async fn delete(&mut self, heap: &str) -> Result<(), StoreError> {
-        self.0.delete(heap)
+        self.committed = None;
+        self.store.delete(heap)
     }
 }
 

@@ -132,7 +132,7 @@ impl fmt::Display for StoreError {
             }
             StoreError::NotFound(h) => write!(f, "no heap named '{h}'"),
             StoreError::AlreadyExists(h) => write!(f, "a heap named '{h}' already exists"),
-            StoreError::Locked(h) => write!(f, "heap '{h}' is open in another process"),
+            StoreError::Locked(h) => write!(f, "heap '{h}' is open elsewhere (another tab or process holds its lease)"),
             StoreError::BadName(h) => write!(f, "'{h}' is not a valid heap name (use letters, digits, '.', '_' or '-')"),
             StoreError::UpgradeRequired { heap, version } => {
                 write!(f, "heap '{heap}' uses store format {version}, newer than this vheap understands; upgrade vheap")
@@ -216,6 +216,45 @@ pub trait Store {
 
     /// Removes a heap, committed or not, and all its pages.
     fn delete(&mut self, heap: &str) -> Result<(), StoreError>;
+}
+
+/// A borrowed store is a store (so adapters can wrap `&mut dyn Store`).
+impl<S: Store + ?Sized> Store for &mut S {
+    fn list(&mut self) -> Result<Vec<String>, StoreError> {
+        (**self).list()
+    }
+    fn create(&mut self, heap: &str, meta: &HeapMeta) -> Result<(), StoreError> {
+        (**self).create(heap, meta)
+    }
+    fn open(&mut self, heap: &str) -> Result<HeapMeta, StoreError> {
+        (**self).open(heap)
+    }
+    fn read_pages(
+        &mut self,
+        heap: &str,
+        pages: &[PageNo],
+        found: &mut dyn FnMut(PageNo, Option<&[u8]>),
+    ) -> Result<(), StoreError> {
+        (**self).read_pages(heap, pages, found)
+    }
+    fn write_pages(&mut self, heap: &str, pages: &[(PageNo, &[u8])]) -> Result<(), StoreError> {
+        (**self).write_pages(heap, pages)
+    }
+    fn free_pages(&mut self, heap: &str, start: PageNo, count: u64) -> Result<(), StoreError> {
+        (**self).free_pages(heap, start, count)
+    }
+    fn commit(&mut self, heap: &str, meta: &HeapMeta) -> Result<(), StoreError> {
+        (**self).commit(heap, meta)
+    }
+    fn committed_pages(&mut self, heap: &str) -> Result<Vec<PageNo>, StoreError> {
+        (**self).committed_pages(heap)
+    }
+    fn close(&mut self, heap: &str) -> Result<(), StoreError> {
+        (**self).close(heap)
+    }
+    fn delete(&mut self, heap: &str) -> Result<(), StoreError> {
+        (**self).delete(heap)
+    }
 }
 
 impl<S: Store + ?Sized> Store for Box<S> {
