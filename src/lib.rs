@@ -9,3 +9,5 @@ pub mod heap;
 pub mod image;
 pub mod lua;
 pub mod store;
+#[cfg(target_arch = "wasm32")]
+pub mod web;

@@ -1,6 +1,7 @@
 //! The acceptance test of the heap engine: a 1 GiB heap is written,
 //! checkpointed, reopened and verified through an 8 MiB physical heap, on a
 //! real file store.
+#![cfg(not(target_arch = "wasm32"))] // native only; tests/web.rs runs in the browser
 
 use vheap::heap::{HeapConfig, PagedHeap};
 use vheap::store::file::FileStore;

@@ -1,4 +1,5 @@
 //! The `vheap` binary: export, import, stat, list and delete on real files.
+#![cfg(not(target_arch = "wasm32"))] // native only; tests/web.rs runs in the browser
 
 use std::path::Path;
 use std::process::Command;

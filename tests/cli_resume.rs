@@ -1,6 +1,7 @@
 //! The CLI's promise: Ctrl-C checkpoints and stops, `vheap resume` continues
 //! exactly; after a kill -9 the heap resumes from its last automatic
 //! checkpoint and finishes correctly.
+#![cfg(not(target_arch = "wasm32"))] // native only; tests/web.rs runs in the browser
 
 use std::io::Read;
 use std::process::{Command, Stdio};

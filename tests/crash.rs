@@ -7,6 +7,7 @@
 //! a power cut that keeps a random part of the unsynced writes (file store).
 //! Reopening must give exactly A or exactly B, and B whenever the commit
 //! returned successfully.
+#![cfg(not(target_arch = "wasm32"))] // native only; tests/web.rs runs in the browser
 
 mod common;
 

@@ -2,6 +2,7 @@
 //! writes, frees, evictions, checkpoints and crashes, with the physical heap a
 //! small fraction of the heap, checked against a plain in-memory model. After
 //! every crash the reopened heap must equal the model at the last checkpoint.
+#![cfg(not(target_arch = "wasm32"))] // native only; tests/web.rs runs in the browser
 
 mod common;
 

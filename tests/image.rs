@@ -1,5 +1,6 @@
 //! Checkpoint files: export → import gives a byte-identical heap, and every
 //! kind of bad file is rejected with its own error, leaving no heap behind.
+#![cfg(not(target_arch = "wasm32"))] // native only; tests/web.rs runs in the browser
 
 mod common;
 

@@ -7,6 +7,7 @@
 //! tests/lua/KNOWN_FAILURES (and, for the tiny heap only,
 //! KNOWN_FAILURES_TINY) need features not built yet; the test fails if one
 //! of them starts passing, so the lists only ever shrink.
+#![cfg(not(target_arch = "wasm32"))] // native only; tests/web.rs runs in the browser
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};

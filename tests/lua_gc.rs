@@ -1,6 +1,7 @@
 //! The collector frees garbage and keeps everything reachable, while the
 //! program runs between its slices, on heaps larger than their physical
 //! memory, across checkpoints taken in the middle of a cycle.
+#![cfg(not(target_arch = "wasm32"))] // native only; tests/web.rs runs in the browser
 
 mod common;
 

@@ -1,5 +1,6 @@
 //! Space is given back: freed pages leave the store, and old page versions
 //! are reclaimed, so a file store does not grow with the number of checkpoints.
+#![cfg(not(target_arch = "wasm32"))] // native only; tests/web.rs runs in the browser
 
 use vheap::heap::{HeapConfig, PagedHeap};
 use vheap::store::file::FileStore;

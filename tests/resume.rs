@@ -2,6 +2,7 @@
 //! instructions, checkpointed, reopened (and, every other time, exported and
 //! imported into another store) and resumed prints exactly what an
 //! uninterrupted run prints.
+#![cfg(not(target_arch = "wasm32"))] // native only; tests/web.rs runs in the browser
 
 mod common;
 

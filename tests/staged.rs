@@ -3,6 +3,7 @@
 //! in the browser), driven by a loop that services the store and retries.
 //! Programs must print exactly what lua5.4 printed, across checkpoints and
 //! reopenings, and the store must really have been asked to wait.
+#![cfg(not(target_arch = "wasm32"))] // native only; tests/web.rs runs in the browser
 
 use vheap::heap::{HeapConfig, HeapError};
 use vheap::lua::runtime::{LuaVm, RunOutcome};
@@ -147,4 +148,20 @@ fn the_transcript_keeps_the_last_output_across_reopening() {
     assert_eq!(total, expected.len() as u64);
     assert_eq!(kept.len() as u64, vheap::lua::output::TRANSCRIPT_BYTES);
     assert!(expected.as_bytes().ends_with(&kept));
+}
+
+#[test]
+#[ignore = "a measurement: run with --ignored --nocapture"]
+fn count_waits_of_the_browser_test_programs() {
+    for (name, memory) in [("heap_many_tables", 448 << 10), ("heap_big_live", 896 << 10)] {
+        let (source, _) = corpus(name);
+        let config = HeapConfig { page_size: PAGE, memory, max_size: 1 << 30 };
+        let staged = Staged::for_new_heap(Blocking::new(MemStore::new()), "p", memory / 7);
+        let mut vm = LuaVm::create_uncommitted(staged, "p", &config).unwrap();
+        drive(&mut vm, |vm| vm.checkpoint());
+        drive(&mut vm, |vm| vm.load(&source, "=x")).unwrap();
+        while drive(&mut vm, |vm| vm.run(20_000, &mut |_| {})) == RunOutcome::Paused {}
+        let s = vm.paged_heap().store().stats();
+        println!("{name}: {s:?} faults {}", vm.stats().faults);
+    }
 }

@@ -41,6 +41,21 @@ impl Default for HeapConfig {
     }
 }
 
+/// Reads a size such as `8M`, `8MiB`, `512 KB` or `65536` (bytes), as the
+/// CLI's `--mem` and the browser's `memory` option take it.
+pub fn parse_size(text: &str) -> Result<u64, String> {
+    let upper = text.trim().to_ascii_uppercase();
+    let t = upper.trim_end_matches("IB").trim_end_matches('B').trim_end();
+    let (digits, unit) = match t.chars().last() {
+        Some('K') => (&t[..t.len() - 1], 1u64 << 10),
+        Some('M') => (&t[..t.len() - 1], 1 << 20),
+        Some('G') => (&t[..t.len() - 1], 1 << 30),
+        _ => (t, 1),
+    };
+    let n: u64 = digits.trim().parse().map_err(|_| format!("'{text}' is not a size (try 8M)"))?;
+    n.checked_mul(unit).ok_or_else(|| format!("'{text}' is too large"))
+}
+
 /// Errors of the synchronous driver.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -394,5 +409,22 @@ impl<S: Store> PagedHeap<S> {
     /// Gives the store back without telling it anything: a simulated crash.
     pub fn abandon(self) -> S {
         self.store
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_size;
+
+    #[test]
+    fn sizes_read_like_people_write_them() {
+        assert_eq!(parse_size("8M"), Ok(8 << 20));
+        assert_eq!(parse_size("8MiB"), Ok(8 << 20));
+        assert_eq!(parse_size(" 512 KB "), Ok(512 << 10));
+        assert_eq!(parse_size("1g"), Ok(1 << 30));
+        assert_eq!(parse_size("65536"), Ok(65536));
+        assert!(parse_size("lots").is_err());
+        assert!(parse_size("").is_err());
+        assert!(parse_size("99999999999999999999G").is_err());
     }
 }

@@ -28,7 +28,7 @@ mod frames;
 mod stats;
 mod undo;
 
-pub use driver::{HeapConfig, HeapError, PagedHeap};
+pub use driver::{parse_size, HeapConfig, HeapError, PagedHeap};
 pub use frames::Victims;
 pub use stats::Stats;
 

@@ -75,6 +75,8 @@ struct Session {
     page_size: u32,
     /// Page ranges freed since the checkpoint, not yet dropped from the database.
     freed: Vec<(PageNo, u64)>,
+    /// Opened without the lease: only the checkpoint may be read.
+    read_only: bool,
 }
 
 impl Session {
@@ -317,6 +319,26 @@ impl IdbStore {
         }
     }
 
+    /// Opens `heap` to read its last checkpoint only (export, statistics) while
+    /// another tab may hold it: nothing is written, crash leftovers included;
+    /// reads see committed versions only. Writing through it is refused.
+    pub async fn open_read_only(&mut self, heap: &str) -> Result<HeapMeta, StoreError> {
+        check_heap_name(heap)?;
+        let raw = self.transaction(&[HEAPS], false, false)?;
+        let heaps = Transaction::from(raw).object_store(HEAPS).map_err(io)?;
+        let record = heaps.get(Query::from(JsValue::from(heap))).map_err(io)?.await.map_err(io)?;
+        let meta = match record.as_ref().map(|r| read_manifest(heap, r)) {
+            Some(Ok(Some((meta, _)))) => meta,
+            Some(Err(e)) => return Err(e),
+            _ => return Err(StoreError::NotFound(heap.to_string())),
+        };
+        self.sessions.insert(
+            heap.to_string(),
+            Session { epoch: meta.epoch, page_size: meta.page_size, freed: Vec::new(), read_only: true },
+        );
+        Ok(meta)
+    }
+
     /// Deletes working versions of `heap` newer than `epoch` (left by a crash).
     async fn drop_uncommitted(
         pages: &idb::ObjectStore,
@@ -358,7 +380,7 @@ impl AsyncStore for IdbStore {
         pages.delete(Query::from(whole_heap(heap)?)).map_err(io)?;
         heaps.put(&manifest(heap, meta, false), Some(&JsValue::from(heap))).map_err(io)?;
         Self::finish(raw, done).await?;
-        self.sessions.insert(heap.to_string(), Session { epoch: 0, page_size: meta.page_size, freed: Vec::new() });
+        self.sessions.insert(heap.to_string(), Session { epoch: 0, page_size: meta.page_size, freed: Vec::new(), read_only: false });
         Ok(())
     }
 
@@ -383,13 +405,14 @@ impl AsyncStore for IdbStore {
         };
         Self::drop_uncommitted(&pages, heap, meta.epoch).await?;
         Self::finish(raw, done).await?;
-        self.sessions.insert(heap.to_string(), Session { epoch: meta.epoch, page_size: meta.page_size, freed: Vec::new() });
+        self.sessions.insert(heap.to_string(), Session { epoch: meta.epoch, page_size: meta.page_size, freed: Vec::new(), read_only: false });
         Ok(meta)
     }
 
     async fn read_pages(&mut self, heap: &str, pages: &[PageNo]) -> Result<Vec<Option<Box<[u8]>>>, StoreError> {
         let session = self.session(heap)?;
-        let working = session.working_version();
+        // A reader without the lease must not see another tab's working versions.
+        let working = if session.read_only { session.epoch } else { session.working_version() };
         let raw = self.transaction(&[PAGES], false, false)?;
         let store = Transaction::from(raw).object_store(PAGES).map_err(io)?;
         // One request per run of consecutive pages (read-ahead arrives as a run).
@@ -430,6 +453,9 @@ impl AsyncStore for IdbStore {
 
     async fn apply(&mut self, heap: &str, ops: &[PageOp], commit: Option<&HeapMeta>) -> Result<(), StoreError> {
         let session = self.session(heap)?;
+        if session.read_only {
+            return Err(StoreError::Misuse(format!("heap '{heap}' is open read-only")));
+        }
         let (epoch, working, page_size) = (session.epoch, session.working_version(), session.page_size);
         if let Some(meta) = commit {
             meta.validate().map_err(StoreError::Misuse)?;

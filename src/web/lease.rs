@@ -13,9 +13,12 @@ use js_sys::{Function, Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
-/// A held lease; dropping it releases the lock.
+/// A held lease; dropping it releases the lock (the browser frees it a
+/// moment later), [`Lease::release`] releases it and waits until it is free.
 pub struct Lease {
     release: Option<Function>,
+    /// Settles once the browser has freed the lock.
+    ended: Option<Promise>,
 }
 
 fn lock_name(heap: &str) -> String {
@@ -65,21 +68,39 @@ impl Lease {
         let outcome = request
             .call3(&locks, &lock_name(heap).into(), &options, &callback)
             .map_err(|e| StoreError::Io(format!("the lease request failed: {}", crate::store::idb::js_message(&e))))?;
-        // The request's own promise settles when the lease ends; nothing waits on it.
-        if let Ok(outcome) = outcome.dyn_into::<Promise>() {
-            let _ = outcome.catch(&Closure::once_into_js(|_: JsValue| {}).unchecked_into());
-        }
+        // The request's own promise settles when the lease ends.
+        let ended = outcome.dyn_into::<Promise>().ok().map(|ended| {
+            let ignore = Closure::<dyn FnMut(JsValue)>::new(|_: JsValue| {});
+            let ended = ended.catch(&ignore);
+            // Lives as long as the lease's promise, which JavaScript owns.
+            ignore.forget();
+            ended
+        });
         let release = JsFuture::from(granted).await.unwrap_or(JsValue::NULL);
         match release.dyn_into::<Function>() {
-            Ok(release) => Ok(Lease { release: Some(release) }),
+            Ok(release) => Ok(Lease { release: Some(release), ended }),
             Err(_) => Err(StoreError::Locked(heap.to_string())),
+        }
+    }
+
+    /// Releases the lock and waits until the browser has freed it, so that
+    /// opening the heap again right away succeeds.
+    pub async fn release(mut self) {
+        if let Some(release) = self.release.take() {
+            let _ = release.call0(&JsValue::NULL);
+        }
+        if let Some(ended) = self.ended.take() {
+            let _ = JsFuture::from(ended).await;
         }
     }
 
     /// Whether someone holds the lease on `heap` now (without taking it).
     pub async fn is_held(heap: &str) -> Result<bool, StoreError> {
         match Lease::acquire(heap, false).await {
-            Ok(_lease) => Ok(false),
+            Ok(lease) => {
+                lease.release().await;
+                Ok(false)
+            }
             Err(StoreError::Locked(_)) => Ok(true),
             Err(e) => Err(e),
         }

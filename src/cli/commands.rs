@@ -27,7 +27,7 @@ HEAP is a heap file path such as ./prog.heap (the .heap suffix may be omitted).
 Options: --mem SIZE (physical heap, default 8M), --no-compress (export),
   --checkpoint-every N (instructions between automatic checkpoints).";
 
-fn main() -> ExitCode {
+pub fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match run(&args) {
         Ok(()) => ExitCode::SUCCESS,
@@ -53,16 +53,7 @@ fn heap_location(path: &str) -> Result<(PathBuf, String), String> {
 
 /// Parses sizes like 8M, 512K, 2G or plain bytes.
 fn parse_size(text: &str) -> Result<usize, String> {
-    let t = text.trim().to_ascii_uppercase();
-    let t = t.trim_end_matches("IB").trim_end_matches('B');
-    let (digits, unit) = match t.chars().last() {
-        Some('K') => (&t[..t.len() - 1], 1 << 10),
-        Some('M') => (&t[..t.len() - 1], 1 << 20),
-        Some('G') => (&t[..t.len() - 1], 1 << 30),
-        _ => (t, 1),
-    };
-    let n: usize = digits.parse().map_err(|_| format!("'{text}' is not a size (try 8M)"))?;
-    n.checked_mul(unit).ok_or_else(|| format!("'{text}' is too large"))
+    usize::try_from(vheap::heap::parse_size(text)?).map_err(|_| format!("'{text}' is too large"))
 }
 
 struct Options {
