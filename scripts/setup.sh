@@ -21,3 +21,32 @@ need_cargo() {
   fi
   command -v cargo >/dev/null 2>&1 || { echo "setup: cargo is missing; install Rust with rustup" >&2; exit 1; }
 }
+
+# The browser build: the wasm target, wasm-pack (which installs the matching
+# wasm-bindgen on its first run) and Debian's binaryen for wasm-opt.
+need_wasm() {
+  need_cargo
+  if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
+    echo "setup: adding the wasm32-unknown-unknown target" >&2
+    rustup target add wasm32-unknown-unknown >/dev/null
+  fi
+  if ! command -v wasm-pack >/dev/null 2>&1; then
+    echo "setup: installing wasm-pack (about 2 minutes, once)" >&2
+    cargo install --locked wasm-pack >/dev/null 2>&1 || cargo install wasm-pack
+  fi
+  need_apt wasm-opt binaryen
+}
+
+# Debian's Chromium and its driver, for the browser tests.
+need_chromium() {
+  need_apt chromium chromium
+  need_apt chromedriver chromium-driver
+}
+
+# The npm packages of package.json (the page's editor, playwright-core).
+need_node_modules() {
+  if [ ! -d node_modules ] || [ package.json -nt node_modules ]; then
+    echo "setup: installing npm packages" >&2
+    npm install --no-audit --no-fund >/dev/null
+  fi
+}

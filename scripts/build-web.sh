@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Builds the browser package into www/pkg: the crate compiled to wasm with
+# wasm-bindgen's JavaScript glue and TypeScript types, then shrunk with
+# Debian's wasm-opt when it can read the module. Prints the sizes.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/setup.sh
+need_wasm
+wasm-pack build --release --target web --out-dir www/pkg --out-name vheap 2>&1 | grep -v "^\s*Compiling" || true
+test -f www/pkg/vheap_bg.wasm
+wasm=www/pkg/vheap_bg.wasm
+# Rust's wasm target uses post-MVP features; name them so an older binaryen accepts the module.
+features="--enable-bulk-memory --enable-mutable-globals --enable-nontrapping-float-to-int --enable-sign-ext --enable-reference-types --enable-multivalue"
+if wasm-opt -Oz $features "$wasm" -o "$wasm.opt" 2>/dev/null; then
+  mv "$wasm.opt" "$wasm"
+else
+  rm -f "$wasm.opt"
+  echo "build-web: wasm-opt could not read the module; keeping it unoptimised" >&2
+fi
+wasm_gz=$(gzip -9 -c "$wasm" | wc -c)
+js_gz=$(cat www/pkg/vheap.js www/vheap.js www/worker.js | gzip -9 | wc -c)
+echo "build-web: vheap_bg.wasm $(wc -c < "$wasm") bytes ($wasm_gz gzipped); JS glue + API + worker $js_gz gzipped"
