@@ -191,7 +191,9 @@ impl Frames {
             Some(src) => dst.copy_from_slice(src),
             None => dst.fill(0),
         }
-        self.info[frame as usize] = FrameInfo { page, referenced: true, dirty: false, pins: 0, held: hold };
+        // A page read ahead of need (not held) enters unreferenced: CLOCK
+        // takes it back first unless it is used (a use sets the bit).
+        self.info[frame as usize] = FrameInfo { page, referenced: hold, dirty: false, pins: 0, held: hold };
         if hold {
             self.held.push(frame);
         }

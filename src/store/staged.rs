@@ -10,7 +10,7 @@
 //!
 //! What is kept in memory, and why it is bounded:
 //! - the *queue*: writes and frees accepted but not yet applied to the
-//!   backend, in order. Reads look here first, so a page written back and
+//!   backend (kept in a canonical form, see [`Pending`]). Reads look here first, so a page written back and
 //!   faulted in again before the queue is flushed reads its newest bytes.
 //!   When the queued bytes pass the limit given at construction, further
 //!   writes return `WouldBlock` and the next service flushes the queue in one
@@ -26,7 +26,80 @@
 
 use super::asynchronous::{AsyncStore, PageOp};
 use super::{HeapMeta, PageNo, Store, StoreError};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
+
+/// Changes accepted but not yet applied, kept in a canonical form: the freed
+/// ranges (merged), then the pages written after them. A write replaces any
+/// earlier write of its page; a free drops the writes it covers. Applying
+/// the frees first and the writes second therefore gives exactly the state
+/// the changes made in order, and every lookup is a tree search, however
+/// many changes there are.
+#[derive(Default)]
+struct Pending {
+    /// Freed ranges as start -> end (exclusive), disjoint and not adjacent.
+    frees: BTreeMap<PageNo, PageNo>,
+    writes: BTreeMap<PageNo, Box<[u8]>>,
+    write_bytes: usize,
+}
+
+impl Pending {
+    fn is_empty(&self) -> bool {
+        self.frees.is_empty() && self.writes.is_empty()
+    }
+
+    fn write(&mut self, page: PageNo, bytes: &[u8]) {
+        self.write_bytes += bytes.len();
+        if let Some(old) = self.writes.insert(page, bytes.into()) {
+            self.write_bytes -= old.len();
+        }
+    }
+
+    fn free(&mut self, start: PageNo, count: u64) {
+        let mut end = start.saturating_add(count);
+        if end == start {
+            return;
+        }
+        let dropped: Vec<PageNo> = self.writes.range(start..end).map(|(&p, _)| p).collect();
+        for page in dropped {
+            self.write_bytes -= self.writes.remove(&page).map_or(0, |b| b.len());
+        }
+        // Merge with every range that overlaps or touches [start, end).
+        let mut start = start;
+        if let Some((&s, &e)) = self.frees.range(..=start).next_back() {
+            if e >= start {
+                start = s;
+                end = end.max(e);
+            }
+        }
+        let touching: Vec<(PageNo, PageNo)> = self.frees.range(start..=end).map(|(&s, &e)| (s, e)).collect();
+        for (s, e) in touching {
+            self.frees.remove(&s);
+            end = end.max(e);
+        }
+        self.frees.insert(start, end);
+    }
+
+    /// `Some(Some(bytes))` written, `Some(None)` freed, `None` untouched.
+    fn lookup(&self, page: PageNo) -> Option<Option<&[u8]>> {
+        if let Some(bytes) = self.writes.get(&page) {
+            return Some(Some(bytes));
+        }
+        match self.frees.range(..=page).next_back() {
+            Some((_, &end)) if page < end => Some(None),
+            _ => None,
+        }
+    }
+
+    fn to_ops(&self) -> Vec<PageOp> {
+        let frees = self.frees.iter().map(|(&start, &end)| PageOp::Free { start, count: end - start });
+        let writes = self.writes.iter().map(|(&page, bytes)| PageOp::Write(page, bytes.clone()));
+        frees.chain(writes).collect()
+    }
+
+    fn clear(&mut self) {
+        *self = Pending::default();
+    }
+}
 
 /// Counters of the I/O the service performed (for statistics and benchmarks).
 #[derive(Clone, Copy, Debug, Default)]
@@ -39,6 +112,9 @@ pub struct StagedStats {
     pub pages_flushed: u64,
     /// Times a call had to return `WouldBlock`.
     pub would_block: u64,
+    /// Calls of `read_pages` and the pages they asked for.
+    pub read_calls: u64,
+    pub pages_asked: u64,
 }
 
 pub struct Staged<A: AsyncStore> {
@@ -48,8 +124,7 @@ pub struct Staged<A: AsyncStore> {
     committed: Option<HeapMeta>,
     /// A new heap the backend has not been told of yet.
     create_pending: Option<HeapMeta>,
-    queue: Vec<PageOp>,
-    queued_bytes: usize,
+    queue: Pending,
     queue_limit: usize,
     flush_wanted: bool,
     arrived: HashMap<PageNo, Option<Box<[u8]>>>,
@@ -70,8 +145,7 @@ impl<A: AsyncStore> Staged<A> {
             heap: heap.to_string(),
             committed: None,
             create_pending: None,
-            queue: Vec::new(),
-            queued_bytes: 0,
+            queue: Pending::default(),
             queue_limit,
             flush_wanted: false,
             arrived: HashMap::new(),
@@ -122,7 +196,7 @@ impl<A: AsyncStore> Staged<A> {
 
     /// Bytes of written pages waiting in the queue.
     pub fn queued_bytes(&self) -> usize {
-        self.queued_bytes
+        self.queue.write_bytes
     }
 
     /// Reads `pages` from the backend now, so the next `read_pages` of them
@@ -151,15 +225,13 @@ impl<A: AsyncStore> Staged<A> {
         }
         let commit = self.commit_wanted.take();
         if commit.is_some() || self.flush_wanted {
-            self.inner.apply(&self.heap, &self.queue, commit.as_ref()).await?;
+            self.inner.apply(&self.heap, &self.queue.to_ops(), commit.as_ref()).await?;
             self.stats.write_batches += 1;
-            for op in self.queue.drain(..) {
-                if let PageOp::Write(page, _) = op {
-                    self.stats.pages_flushed += 1;
-                    self.stored_below = self.stored_below.max(page + 1);
-                }
+            self.stats.pages_flushed += self.queue.writes.len() as u64;
+            if let Some((&last, _)) = self.queue.writes.last_key_value() {
+                self.stored_below = self.stored_below.max(last + 1);
             }
-            self.queued_bytes = 0;
+            self.queue.clear();
             self.flush_wanted = false;
             if let Some(meta) = commit {
                 self.stored_below = self.stored_below.max(meta.page_count);
@@ -190,16 +262,6 @@ impl<A: AsyncStore> Staged<A> {
         self.stats.would_block += 1;
         StoreError::WouldBlock
     }
-
-    /// What the queue says about `page`: `Some(Some(bytes))` written,
-    /// `Some(None)` freed, `None` not touched since the last flush.
-    fn queued(&self, page: PageNo) -> Option<Option<&[u8]>> {
-        self.queue.iter().rev().find_map(|op| match op {
-            PageOp::Write(p, bytes) if *p == page => Some(Some(&bytes[..])),
-            PageOp::Free { start, count } if (*start..start.saturating_add(*count)).contains(&page) => Some(None),
-            _ => None,
-        })
-    }
 }
 
 impl<A: AsyncStore> Store for Staged<A> {
@@ -219,7 +281,6 @@ impl<A: AsyncStore> Store for Staged<A> {
     fn open(&mut self, heap: &str) -> Result<HeapMeta, StoreError> {
         self.check_heap(heap)?;
         self.queue.clear();
-        self.queued_bytes = 0;
         self.committed.clone().ok_or_else(|| StoreError::NotFound(heap.to_string()))
     }
 
@@ -230,17 +291,19 @@ impl<A: AsyncStore> Store for Staged<A> {
         found: &mut dyn FnMut(PageNo, Option<&[u8]>),
     ) -> Result<(), StoreError> {
         self.check_heap(heap)?;
-        let missing: Vec<PageNo> = pages
-            .iter()
-            .copied()
-            .filter(|&p| self.queued(p).is_none() && p < self.stored_below && !self.arrived.contains_key(&p))
-            .collect();
-        if !missing.is_empty() {
-            self.wanted.extend(missing);
+        self.stats.read_calls += 1;
+        self.stats.pages_asked += pages.len() as u64;
+        // Pages only the backend has. If any of them has not arrived, ask for
+        // all of them: the next service replaces what has arrived, so asking
+        // for only the missing ones could drop the others and never settle.
+        let from_backend: Vec<PageNo> =
+            pages.iter().copied().filter(|&p| self.queue.lookup(p).is_none() && p < self.stored_below).collect();
+        if from_backend.iter().any(|p| !self.arrived.contains_key(p)) {
+            self.wanted.extend(from_backend);
             return Err(self.would_block());
         }
         for &page in pages {
-            match self.queued(page) {
+            match self.queue.lookup(page) {
                 Some(bytes) => found(page, bytes),
                 None if page >= self.stored_below => found(page, None),
                 None => found(page, self.arrived.get(&page).and_then(|b| b.as_deref())),
@@ -252,20 +315,19 @@ impl<A: AsyncStore> Store for Staged<A> {
     fn write_pages(&mut self, heap: &str, pages: &[(PageNo, &[u8])]) -> Result<(), StoreError> {
         self.check_heap(heap)?;
         let bytes: usize = pages.iter().map(|(_, b)| b.len()).sum();
-        if !self.queue.is_empty() && self.queued_bytes + bytes > self.queue_limit {
+        if !self.queue.is_empty() && self.queue.write_bytes + bytes > self.queue_limit {
             self.flush_wanted = true;
             return Err(self.would_block());
         }
         for &(page, data) in pages {
-            self.queue.push(PageOp::Write(page, data.into()));
+            self.queue.write(page, data);
         }
-        self.queued_bytes += bytes;
         Ok(())
     }
 
     fn free_pages(&mut self, heap: &str, start: PageNo, count: u64) -> Result<(), StoreError> {
         self.check_heap(heap)?;
-        self.queue.push(PageOp::Free { start, count });
+        self.queue.free(start, count);
         Ok(())
     }
 
@@ -286,7 +348,6 @@ impl<A: AsyncStore> Store for Staged<A> {
     fn close(&mut self, heap: &str) -> Result<(), StoreError> {
         self.check_heap(heap)?;
         self.queue.clear();
-        self.queued_bytes = 0;
         self.arrived.clear();
         self.wanted.clear();
         Ok(())
@@ -294,5 +355,62 @@ impl<A: AsyncStore> Store for Staged<A> {
 
     fn delete(&mut self, _heap: &str) -> Result<(), StoreError> {
         Err(StoreError::Misuse("delete heaps through the asynchronous store".into()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{PageOp, Pending};
+    use std::collections::BTreeMap;
+
+    /// Applies `ops` in order to a page -> bytes model (absent = zeros).
+    fn apply(model: &mut BTreeMap<u64, u8>, ops: &[PageOp]) {
+        for op in ops {
+            match op {
+                PageOp::Write(page, bytes) => {
+                    model.insert(*page, bytes[0]);
+                }
+                PageOp::Free { start, count } => model.retain(|p, _| !(*start..start + count).contains(p)),
+            }
+        }
+    }
+
+    #[test]
+    fn the_canonical_form_means_the_same_as_the_changes_in_order() {
+        let mut seed = 0x1234_5678_9abc_def0u64;
+        let mut next = |n: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % n
+        };
+        for _ in 0..200 {
+            let base: BTreeMap<u64, u8> = (0..64).map(|p| (p, 0xEE)).collect();
+            let (mut in_order, mut pending) = (base.clone(), Pending::default());
+            for _ in 0..40 {
+                let op = if next(3) == 0 {
+                    PageOp::Free { start: next(64), count: 1 + next(12) }
+                } else {
+                    PageOp::Write(next(64), vec![next(200) as u8; 4].into())
+                };
+                apply(&mut in_order, std::slice::from_ref(&op));
+                match &op {
+                    PageOp::Write(page, bytes) => pending.write(*page, bytes),
+                    PageOp::Free { start, count } => pending.free(*start, *count),
+                }
+            }
+            let mut canonical = base.clone();
+            apply(&mut canonical, &pending.to_ops());
+            assert_eq!(canonical, in_order);
+            for page in 0..80 {
+                match pending.lookup(page) {
+                    // Untouched: the page is as it was before the changes.
+                    None => assert_eq!(in_order.get(&page), base.get(&page), "page {page}"),
+                    Some(state) => assert_eq!(state.map(|b| b[0]), in_order.get(&page).copied(), "page {page}"),
+                }
+            }
+            let frees: Vec<(u64, u64)> = pending.frees.iter().map(|(&s, &e)| (s, e)).collect();
+            assert!(frees.windows(2).all(|w| w[0].1 < w[1].0), "free ranges are merged: {frees:?}");
+        }
     }
 }

@@ -26,9 +26,12 @@ pub type BrowserVm = LuaVm<Staged<IdbStore>>;
 
 /// Bytes fetched around a random fault. An IndexedDB read costs its round
 /// trip far more than its bytes, so neighbouring pages (allocated together,
-/// used together) come along: with 4 KiB pages, a 16-page cluster cut the
-/// round trips of the browser tests' programs by 2.8x (docs/numbers.md).
-const FAULT_CLUSTER_BYTES: usize = 64 << 10;
+/// often used together) come along, entering memory unreferenced so that
+/// CLOCK takes them back first if unused. With 4 KiB pages and 1.75 MiB of
+/// frames, 8-page clusters cut the round trips of heap_many_tables.lua from
+/// 69.7k to 24.7k and left heap_big_live.lua's about even (51.8k to 51.0k);
+/// 16-page clusters cut the first further but cost the second (docs/numbers.md).
+const FAULT_CLUSTER_BYTES: usize = 32 << 10;
 
 /// How a heap is opened (and, if it does not exist, created).
 #[derive(Clone, Debug)]
