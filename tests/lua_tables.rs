@@ -3,6 +3,7 @@
 //! (and run again), across the incremental resizes that move integer keys
 //! between the hash and the array part; and where the keys of tables built
 //! in different orders end up.
+#![cfg(not(target_arch = "wasm32"))] // native only; tests/web.rs runs in the browser
 
 mod common;
 

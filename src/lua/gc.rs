@@ -164,10 +164,6 @@ const ATOMIC: u64 = 2;
 const SWEEP: u64 = 3;
 const RESET: u64 = 4;
 
-/// Heap user word that is 1 while the write barrier is needed (the mark
-/// phase): one read of the pinned header page decides every barrier.
-const USER_WORD_MARKING: u64 = 1;
-
 /// Object header flag: on the FINOBJ or TOBEFNZ list.
 const FINOBJ_FLAG: u8 = 1;
 /// Thread header flag: on the RAN list.

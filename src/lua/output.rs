@@ -13,11 +13,9 @@
 //! (after a reload, or on another machine) can show what the program had
 //! printed up to its checkpoint.
 
-use super::state::{globals_block, G_OUT_BUF, G_OUT_LEN};
+use super::state::{globals_block, G_OUT_BUF, G_OUT_LEN, USER_WORD_TRANSCRIPT};
 use crate::heap::{Addr, Fault, Heap};
 
-/// Heap user word holding the transcript block's address (0 until first output).
-const USER_WORD_TRANSCRIPT: u64 = 1;
 /// Output bytes taken from the heap per step.
 pub const CHUNK: u64 = 4096;
 /// Output kept in the transcript.

@@ -9,6 +9,14 @@ use crate::heap::{Addr, Fault, Heap};
 
 /// Heap user word holding the global block's address.
 pub const USER_WORD_GLOBALS: u64 = 0;
+/// Heap user words the VM owns (the heap header has 8): every use is listed
+/// here, so that no two parts of the VM ever pick the same one.
+/// 1: the collector's "marking" flag (see gc.rs); 2: the output transcript (output.rs).
+///
+/// 1 while the write barrier is needed (the mark phase): one read of the
+/// pinned header page decides every barrier.
+pub const USER_WORD_MARKING: u64 = 1;
+pub const USER_WORD_TRANSCRIPT: u64 = 2;
 
 // ----- the global block -----------------------------------------------------
 pub const G_UNUSED0: Addr = 0;
