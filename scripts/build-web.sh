@@ -6,6 +6,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/setup.sh
 need_wasm
+# Size over speed for the download, and panics abort (the worker reports
+# them): the native release profile keeps its own settings.
+export CARGO_PROFILE_RELEASE_OPT_LEVEL=z CARGO_PROFILE_RELEASE_LTO=true CARGO_PROFILE_RELEASE_CODEGEN_UNITS=1 \
+  CARGO_PROFILE_RELEASE_DEBUG=0 CARGO_PROFILE_RELEASE_PANIC=abort
 wasm-pack build --release --target web --out-dir www/pkg --out-name vheap 2>&1 | grep -v "^\s*Compiling" || true
 test -f www/pkg/vheap_bg.wasm
 wasm=www/pkg/vheap_bg.wasm

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Builds what the demo needs and serves www/ on localhost.
+# Builds what the demo needs (the wasm package and the page's bundle) and
+# serves www/ on localhost.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/setup.sh
-need_cargo
-cargo build --locked --release --bin vheap
+bash scripts/build-web.sh
 exec node scripts/serve.mjs www "${PORT:-8080}"
