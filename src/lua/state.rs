@@ -40,7 +40,8 @@ pub const G_GC: Addr = 144; // collector state (16 words), see gc.rs
 pub const G_STRINGS_OLD: Addr = G_GC + 16 * 8; // intern buckets being moved (0 = none)
 pub const G_STRINGS_OLD_CAP: Addr = G_STRINGS_OLD + 8;
 pub const G_STRINGS_CURSOR: Addr = G_STRINGS_OLD + 16; // old buckets moved so far
-pub const G_GCX: Addr = G_STRINGS_OLD + 24; // the collector's state, see gc.rs
+pub const G_STRCMP: Addr = G_STRINGS_OLD + 24; // records of long comparisons in progress (see string.rs), 0 = none
+pub const G_GCX: Addr = G_STRCMP + 8; // the collector's state, see gc.rs
 pub const G_SIZE: u64 = G_GCX + super::gc::STATE_WORDS * 8;
 
 /// What the program is doing, as seen by the host.

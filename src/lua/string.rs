@@ -11,7 +11,8 @@
 //! ```
 
 use super::object::{new_object, Kind};
-use super::state::{G_STRINGS, G_STRINGS_CAP, G_STRINGS_COUNT, G_STRINGS_CURSOR, G_STRINGS_OLD, G_STRINGS_OLD_CAP};
+use super::state::{G_STRCMP, G_STRINGS, G_STRINGS_CAP, G_STRINGS_COUNT, G_STRINGS_CURSOR, G_STRINGS_OLD, G_STRINGS_OLD_CAP};
+use std::cmp::Ordering;
 use crate::heap::{Addr, Fault, Heap};
 
 pub const SHORT_MAX: usize = 40;
@@ -135,12 +136,209 @@ pub fn equal(h: &mut Heap, a: Addr, b: Addr) -> Result<bool, Fault> {
     if la != lb || la as usize <= SHORT_MAX || hash(h, a)? != hash(h, b)? {
         return Ok(false);
     }
-    Ok(bytes(h, a)? == bytes(h, b)?)
+    Ok(compare_contents(h, a, b, la, lb)? == Ordering::Equal)
 }
 
 /// Byte-wise comparison, as `strcmp` on Lua strings (shorter prefix first).
-pub fn compare(h: &mut Heap, a: Addr, b: Addr) -> Result<std::cmp::Ordering, Fault> {
-    Ok(bytes(h, a)?.cmp(&bytes(h, b)?))
+pub fn compare(h: &mut Heap, a: Addr, b: Addr) -> Result<Ordering, Fault> {
+    if a == b {
+        return Ok(Ordering::Equal);
+    }
+    let (la, lb) = (len(h, a)?, len(h, b)?);
+    compare_contents(h, a, b, la, lb)
+}
+
+// ----- long comparisons, across steps ---------------------------------------------
+//
+// Comparing two long strings reads both whole, which for strings of many
+// pages is more than one step may hold. Inside a VM instruction such a
+// comparison reads `compare_budget` bytes of each string; if that does not
+// decide it, it records how far the strings are known to be equal and fails
+// with `INTERRUPTED`. The VM then rolls the step back, keeps the record (in
+// the heap, at `G_STRCMP`), and runs the instruction again in the next step,
+// where the comparison goes on from there. Instructions are deterministic,
+// so the rerun comes back to the same comparison; since the rollback undoes
+// everything else, any instruction (a table lookup with a long key, a
+// native's slice) can be interrupted this way.
+//
+// A record holds both strings' addresses and hashes. It is kept until the
+// instruction that used it completes, then cleared: a later instruction
+// never sees it, so a freed address that is reused cannot mislead it.
+
+/// The message of the fault that interrupts an instruction.
+pub const INTERRUPTED: &str = "an instruction continues in the next step";
+/// Comparisons one instruction can have in progress; past that, a
+/// comparison finishes in one step.
+const RECORDS: usize = 4;
+const RECORD_WORDS: usize = 6;
+/// Record results: still comparing, or the ordering of a and b.
+const RUNNING: u64 = 0;
+
+fn compare_budget(h: &Heap) -> u64 {
+    4 * h.page_size() as u64
+}
+
+#[derive(Default)]
+struct StepState {
+    /// Inside a VM instruction (comparisons may be interrupted).
+    in_instruction: bool,
+    /// The instruction used a record.
+    used_record: bool,
+    /// Records to keep when the interrupted step has been rolled back.
+    pending: Option<Vec<u64>>,
+}
+
+thread_local! {
+    static STEP: std::cell::RefCell<StepState> = std::cell::RefCell::new(StepState::default());
+}
+
+/// A VM instruction starts: long comparisons may be interrupted.
+pub fn begin_instruction() {
+    STEP.with(|s| *s.borrow_mut() = StepState { in_instruction: true, ..StepState::default() });
+}
+
+/// The instruction ended (or failed); whether it used a comparison record.
+pub fn end_instruction() -> bool {
+    STEP.with(|s| {
+        let mut s = s.borrow_mut();
+        s.in_instruction = false;
+        s.used_record
+    })
+}
+
+/// The comparison records an interrupted instruction left (to keep after
+/// its step is rolled back).
+pub fn take_interrupted() -> Option<Vec<u64>> {
+    STEP.with(|s| s.borrow_mut().pending.take())
+}
+
+/// After the interrupted step was rolled back: stores the comparison records.
+pub fn keep_interrupted(h: &mut Heap, g: Addr, records: Option<Vec<u64>>) -> Result<(), Fault> {
+    let Some(words) = records else { return Ok(()) };
+    let mut block = h.read_u64(g + G_STRCMP)?;
+    if block == 0 {
+        block = h.alloc((RECORDS * RECORD_WORDS * 8) as u64)?;
+        h.write_u64(g + G_STRCMP, block)?;
+    }
+    for (i, w) in words.iter().enumerate() {
+        h.write_u64(block + i as u64 * 8, *w)?;
+    }
+    Ok(())
+}
+
+/// The instruction that used the records completed: they are dropped.
+pub fn clear_records(h: &mut Heap, g: Addr) -> Result<(), Fault> {
+    let block = h.read_u64(g + G_STRCMP)?;
+    if block != 0 {
+        h.fill(block, RECORDS * RECORD_WORDS * 8, 0)?;
+    }
+    Ok(())
+}
+
+fn ord_code(o: Ordering) -> u64 {
+    match o {
+        Ordering::Less => 1,
+        Ordering::Equal => 2,
+        Ordering::Greater => 3,
+    }
+}
+
+fn code_ord(c: u64) -> Ordering {
+    match c {
+        1 => Ordering::Less,
+        2 => Ordering::Equal,
+        _ => Ordering::Greater,
+    }
+}
+
+/// Compares bytes `from..to` of both strings a chunk at a time: the first
+/// difference, if any.
+fn compare_range(h: &mut Heap, a: Addr, b: Addr, from: u64, to: u64) -> Result<Option<Ordering>, Fault> {
+    const CHUNK: u64 = 4096;
+    let mut at = from;
+    let (mut x, mut y) = (Vec::new(), Vec::new());
+    while at < to {
+        let n = (to - at).min(CHUNK) as usize;
+        x.resize(n, 0);
+        y.resize(n, 0);
+        h.read_bytes(a + S_DATA + at, &mut x)?;
+        h.read_bytes(b + S_DATA + at, &mut y)?;
+        if x != y {
+            return Ok(Some(x.cmp(&y)));
+        }
+        at += n as u64;
+    }
+    Ok(None)
+}
+
+fn compare_contents(h: &mut Heap, a: Addr, b: Addr, la: u64, lb: u64) -> Result<Ordering, Fault> {
+    let n = la.min(lb);
+    let budget = compare_budget(h);
+    let interruptible = STEP.with(|s| s.borrow().in_instruction);
+    if n <= budget || !interruptible {
+        return Ok(compare_range(h, a, b, 0, n)?.unwrap_or(la.cmp(&lb)));
+    }
+    let g = super::state::globals_block(h)?;
+    let block = h.read_u64(g + G_STRCMP)?;
+    let mut words = vec![0u64; RECORDS * RECORD_WORDS];
+    if block != 0 {
+        for (i, w) in words.iter_mut().enumerate() {
+            *w = h.read_u64(block + i as u64 * 8)?;
+        }
+    }
+    let (ha, hb) = (hash(h, a)?, hash(h, b)?);
+    // A record of this pair, in either order.
+    let found = (0..RECORDS).find_map(|r| {
+        let w = &words[r * RECORD_WORDS..(r + 1) * RECORD_WORDS];
+        if (w[0], w[1], w[2], w[3]) == (a, b, ha, hb) {
+            Some((r, false))
+        } else if (w[0], w[1], w[2], w[3]) == (b, a, hb, ha) {
+            Some((r, true))
+        } else {
+            None
+        }
+    });
+    let orient = |o: Ordering, swapped: bool| if swapped { o.reverse() } else { o };
+    let mut start = 0;
+    if let Some((r, swapped)) = found {
+        STEP.with(|s| s.borrow_mut().used_record = true);
+        let w = &words[r * RECORD_WORDS..(r + 1) * RECORD_WORDS];
+        if w[5] != RUNNING {
+            return Ok(orient(code_ord(w[5]), swapped));
+        }
+        start = w[4];
+    }
+    let end = start.saturating_add(budget).min(n);
+    let decided = match compare_range(h, a, b, start, end)? {
+        Some(o) => Some(o),
+        None if end == n => Some(la.cmp(&lb)),
+        None => None,
+    };
+    if let Some(o) = decided {
+        if let Some((r, swapped)) = found {
+            h.write_u64(block + (r * RECORD_WORDS + 5) as u64 * 8, ord_code(orient(o, swapped)))?;
+        }
+        return Ok(o);
+    }
+    let slot = match found {
+        Some((r, _)) => r,
+        None => match (0..RECORDS).find(|&r| words[r * RECORD_WORDS] == 0) {
+            Some(r) => r,
+            // Too many comparisons in one instruction: finish this one now.
+            None => return Ok(compare_range(h, a, b, end, n)?.unwrap_or(la.cmp(&lb))),
+        },
+    };
+    let w = &mut words[slot * RECORD_WORDS..(slot + 1) * RECORD_WORDS];
+    if found.is_none() {
+        w.copy_from_slice(&[a, b, ha, hb, 0, RUNNING]);
+    }
+    w[4] = end;
+    STEP.with(|s| {
+        let mut s = s.borrow_mut();
+        s.pending = Some(words);
+        s.used_record = true;
+    });
+    Err(Fault::Invalid(INTERRUPTED))
 }
 
 fn bucket_in(h: &mut Heap, buckets: Addr, cap: u64, hash: u64) -> Addr {

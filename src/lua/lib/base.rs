@@ -39,30 +39,65 @@ pub fn print(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
     print_from(ctx, args, 0)
 }
 
+/// Continuation of print writing a long string (other k: the argument
+/// whose `__tostring` was called).
+const PRINT_LONG: u64 = u64::MAX;
+// Saved slots while a long string is written: its argument, the string, the offset.
+const P_ARG: usize = 0;
+const P_STR: usize = 1;
+const P_OFF: usize = 2;
+
 fn print_from(ctx: &mut Ctx, args: &[Value], start: usize) -> LuaResult<NativeResult> {
     for (i, &v) in args.iter().enumerate().skip(start) {
         if i > 0 {
             write_output(ctx, b"\t")?;
         }
-        match tostring_or_call(ctx, v)? {
-            Ok(bytes) => write_output(ctx, &bytes)?,
-            Err(tm) => return Ok(NativeResult::Call { func: tm, args: vec![v], k: i as u64, protected: false }),
+        let tm = meta::get_tm(ctx, v, "__tostring")?;
+        if !tm.is_nil() {
+            return Ok(NativeResult::Call { func: tm, args: vec![v], k: i as u64, protected: false });
+        }
+        match v {
+            Value::Str(s) if string::len(ctx.h, s)? > OUT_SLICE => return print_long(ctx, args, i, s, 0),
+            _ => {
+                let bytes = meta::basic_tostring(ctx, v)?;
+                write_output(ctx, &bytes)?;
+            }
         }
     }
     write_output(ctx, b"\n")?;
     ret(vec![])
 }
 
+/// Writes argument `i`'s text, long string `s`, from byte `off`, a slice
+/// per step, then goes on with the next argument.
+fn print_long(ctx: &mut Ctx, args: &[Value], i: usize, s: Addr, off: u64) -> LuaResult<NativeResult> {
+    let reached = write_string_slice(ctx, s, off)?;
+    if reached < string::len(ctx.h, s)? {
+        let st = Saved::open(ctx, args.len(), 3)?;
+        st.set_int(ctx, P_ARG, i as i64)?;
+        st.set_val(ctx, P_STR, Value::Str(s))?;
+        st.set_int(ctx, P_OFF, reached as i64)?;
+        return Ok(NativeResult::Again { k: PRINT_LONG });
+    }
+    print_from(ctx, args, i + 1)
+}
+
 pub fn print_k(ctx: &mut Ctx, k: u64, input: ContinuationInput, args: &[Value]) -> LuaResult<NativeResult> {
+    if k == PRINT_LONG {
+        let st = Saved::open(ctx, args.len(), 3)?;
+        let Value::Str(s) = st.val(ctx, P_STR)? else { return Err(Fault::Invalid("print lost its string").into()) };
+        let (i, off) = (st.int(ctx, P_ARG)? as usize, st.int(ctx, P_OFF)? as u64);
+        return print_long(ctx, args, i, s, off);
+    }
     let results = input.map_err(Trap::Error)?;
+    if let Some(&Value::Str(s)) = results.first() {
+        if string::len(ctx.h, s)? > OUT_SLICE {
+            return print_long(ctx, args, k as usize, s, 0);
+        }
+    }
     let s = checked_tostring_result(ctx, &results)?;
     write_output(ctx, &s)?;
-    let next = k as usize + 1;
-    if next >= args.len() {
-        write_output(ctx, b"\n")?;
-        return ret(vec![]);
-    }
-    print_from(ctx, args, next)
+    print_from(ctx, args, k as usize + 1)
 }
 
 /// The text of `v`, or the `__tostring` metamethod to call for it.

@@ -76,10 +76,10 @@ natives![
     ("string", "byte", strlib::byte, None),
     ("string", "char", strlib::char, None),
     ("string", "format", strlib::format, Some(strlib::format_k)),
-    ("string", "find", strlib::find, None),
-    ("string", "match", strlib::match_, None),
+    ("string", "find", strlib::find, Some(strlib::find_k)),
+    ("string", "match", strlib::match_, Some(strlib::match_k)),
     ("string", "gmatch", strlib::gmatch, None),
-    ("-", "gmatch_iter", strlib::gmatch_iter, None),
+    ("-", "gmatch_iter", strlib::gmatch_iter, Some(strlib::gmatch_iter_k)),
     ("string", "gsub", strlib::gsub, Some(strlib::gsub_k)),
     ("table", "insert", tablib::insert, Some(tablib::insert_k)),
     ("table", "remove", tablib::remove, Some(tablib::remove_k)),
@@ -112,7 +112,7 @@ natives![
     ("os", "clock", oslib::clock, None),
     ("os", "date", oslib::date, None),
     ("os", "getenv", oslib::getenv, None),
-    ("io", "write", oslib::io_write, None),
+    ("io", "write", oslib::io_write, Some(oslib::io_write_k)),
     ("coroutine", "create", coroutine::create, None),
     ("coroutine", "resume", coroutine::resume, Some(coroutine::resume_k)),
     ("coroutine", "yield", coroutine::yield_, None),
@@ -146,7 +146,7 @@ natives![
     ("-", "codes_strict", strlib::codes_strict, None),
     ("-", "codes_lax", strlib::codes_lax, None),
     ("os", "difftime", oslib::difftime, None),
-    ("-", "file_write", oslib::file_write, None),
+    ("-", "file_write", oslib::file_write, Some(oslib::file_write_k)),
     ("-", "file_read", oslib::file_read, None),
     ("-", "file_lines", oslib::file_lines, None),
     ("-", "file_close", oslib::file_close, None),
@@ -362,6 +362,26 @@ pub fn write_output(ctx: &mut Ctx, bytes: &[u8]) -> Result<(), Fault> {
     }
     ctx.h.write_bytes(buf + len, bytes)?;
     ctx.h.write_u64(g + G_OUT_LEN, need)
+}
+
+/// A long string is output this many bytes per step, and only while the
+/// output buffer holds less than `OUT_WAIT` bytes (else it waits for the
+/// host to drain the buffer), so neither writing it nor draining the buffer
+/// holds many pages in one step.
+pub const OUT_SLICE: u64 = 16 * 1024;
+const OUT_WAIT: u64 = 32 * 1024;
+
+/// Outputs the next slice of string `s` from byte `from`: the offset reached
+/// (`from` itself while the buffer is too full).
+pub fn write_string_slice(ctx: &mut Ctx, s: Addr, from: u64) -> LuaResult<u64> {
+    let len = super::string::len(ctx.h, s)?;
+    if ctx.h.read_u64(ctx.g + super::state::G_OUT_LEN)? >= OUT_WAIT {
+        return Ok(from);
+    }
+    let n = (len - from).min(OUT_SLICE);
+    let bytes = super::string::bytes_range(ctx.h, s, from, n as usize)?;
+    write_output(ctx, &bytes)?;
+    Ok(from + n)
 }
 
 /// Reads the arguments of native frame `ci` back from the stack (for continuations).

@@ -291,24 +291,59 @@ pub fn file_fd(ctx: &mut Ctx, v: Value) -> LuaResult<Option<(i64, bool)>> {
     Ok(Some((fd, table::get(ctx.h, t, k)?.truthy())))
 }
 
-fn write_values(ctx: &mut Ctx, args: &[Value], first: usize, fd: i64, fname: &str) -> LuaResult<()> {
+// Saved slots while a long string is written: its argument number and offset.
+const W_ARG: usize = 0;
+const W_OFF: usize = 1;
+
+/// Writes arguments `first..` (a long string a slice per step): `None` when
+/// all are written, else the state is saved and the native continues.
+fn write_values(ctx: &mut Ctx, args: &[Value], first: usize, fd: i64, fname: &str, mut off: u64) -> LuaResult<Option<NativeResult>> {
     for n in first..=args.len() {
         let bytes = match args[n - 1] {
+            Value::Str(s) if fd == 1 && string::len(ctx.h, s)? > OUT_SLICE => {
+                let len = string::len(ctx.h, s)?;
+                off = write_string_slice(ctx, s, off)?;
+                if off < len {
+                    let st = Saved::open(ctx, args.len(), 2)?;
+                    st.set_int(ctx, W_ARG, n as i64)?;
+                    st.set_int(ctx, W_OFF, off as i64)?;
+                    return Ok(Some(NativeResult::Again { k: 0 }));
+                }
+                off = 0;
+                continue;
+            }
+            // Other files discard what is written: only the types are checked.
+            Value::Str(_) if fd != 1 => continue,
             Value::Str(s) => string::bytes(ctx.h, s)?,
             Value::Int(i) => crate::lua::text::number::fmt_int(i),
             Value::Float(f) if f.is_finite() => crate::lua::text::number::fmt_g(f, 14).into_bytes(),
             Value::Float(f) => crate::lua::text::number::fmt_float(f),
-            _ => return type_error(ctx, args, n, fname, "string"),
+            _ => return type_error(ctx, args, n, fname, "string").map(Some),
         };
         if fd == 1 {
             write_output(ctx, &bytes)?;
         }
     }
-    Ok(())
+    Ok(None)
+}
+
+fn saved_position(ctx: &mut Ctx, args: &[Value]) -> LuaResult<(usize, u64)> {
+    let st = Saved::open(ctx, args.len(), 2)?;
+    Ok((st.int(ctx, W_ARG)? as usize, st.int(ctx, W_OFF)? as u64))
 }
 
 pub fn io_write(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
-    write_values(ctx, args, 1, 1, "write")?;
+    if let Some(again) = write_values(ctx, args, 1, 1, "write", 0)? {
+        return Ok(again);
+    }
+    ret1(std_file(ctx, 1)?)
+}
+
+pub fn io_write_k(ctx: &mut Ctx, _k: u64, _input: ContinuationInput, args: &[Value]) -> LuaResult<NativeResult> {
+    let (n, off) = saved_position(ctx, args)?;
+    if let Some(again) = write_values(ctx, args, n, 1, "write", off)? {
+        return Ok(again);
+    }
     ret1(std_file(ctx, 1)?)
 }
 
@@ -322,7 +357,18 @@ fn check_file(ctx: &mut Ctx, args: &[Value], fname: &str) -> LuaResult<i64> {
 
 pub fn file_write(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
     let fd = check_file(ctx, args, "write")?;
-    write_values(ctx, args, 2, fd, "write")?;
+    if let Some(again) = write_values(ctx, args, 2, fd, "write", 0)? {
+        return Ok(again);
+    }
+    ret1(arg(args, 1))
+}
+
+pub fn file_write_k(ctx: &mut Ctx, _k: u64, _input: ContinuationInput, args: &[Value]) -> LuaResult<NativeResult> {
+    let fd = check_file(ctx, args, "write")?;
+    let (n, off) = saved_position(ctx, args)?;
+    if let Some(again) = write_values(ctx, args, n, fd, "write", off)? {
+        return Ok(again);
+    }
     ret1(arg(args, 1))
 }
 

@@ -311,66 +311,258 @@ fn format_value(ctx: &mut Ctx, args: &[Value], argn: usize, spec: &fmtx::Spec) -
     })
 }
 
-use crate::lua::text::pattern::{self, Capture};
+use crate::lua::text::pattern::{self, Capture, Fail, Match, Subject};
+use crate::heap::Heap;
+
+// ----- subjects of the pattern functions ---------------------------------------
+//
+// A long subject is not read whole: the matcher reads it a heap page at a
+// time, where it looks, and the pattern functions count the pages a step
+// has read, continuing in the next step (their position saved) once they
+// reach `PAT_PAGES`. Only between match attempts, so a single attempt that
+// runs over very many pages (`.*` over the whole subject) is still one step.
+
+/// Subjects longer than this are read where the matcher looks; shorter
+/// ones are read whole.
+const PAT_WHOLE: u64 = 16 * 1024;
+/// Distinct subject pages a pattern function reads per step.
+const PAT_PAGES: usize = 8;
+
+fn pattern_error(f: Fail) -> Trap {
+    match f {
+        Fail::Msg(m) => Trap::Msg(m),
+        Fail::Fault(f) => Trap::Fault(f),
+    }
+}
+
+/// A long string's bytes as the matcher reads them: the pages read this
+/// step, and the last two of them kept.
+struct Window {
+    data: Addr,
+    len: usize,
+    cache: Vec<(u64, usize, Vec<u8>)>,
+    pages: Vec<u64>,
+}
+
+enum Subj {
+    Mem(Vec<u8>),
+    Heap(Window),
+}
+
+impl Subj {
+    /// Argument `n` as a subject (a number's text, or a string).
+    fn of(ctx: &mut Ctx, args: &[Value], n: usize, fname: &str) -> LuaResult<Subj> {
+        match arg(args, n) {
+            Value::Str(s) if string::len(ctx.h, s)? > PAT_WHOLE => {
+                let len = string::len(ctx.h, s)? as usize;
+                Ok(Subj::Heap(Window { data: s + string::S_DATA, len, cache: Vec::new(), pages: Vec::new() }))
+            }
+            _ => Ok(Subj::Mem(check_bytes(ctx, args, n, fname)?)),
+        }
+    }
+
+    fn len(&self) -> usize {
+        match self {
+            Subj::Mem(b) => b.len(),
+            Subj::Heap(w) => w.len,
+        }
+    }
+
+    /// Whether this step has read its share of the subject's pages.
+    fn step_full(&self) -> bool {
+        matches!(self, Subj::Heap(w) if w.pages.len() >= PAT_PAGES)
+    }
+
+    fn reader<'a>(&'a mut self, h: &'a mut Heap) -> Reader<'a> {
+        match self {
+            Subj::Mem(b) => Reader::Mem(b),
+            Subj::Heap(w) => Reader::Heap(h, w),
+        }
+    }
+}
+
+enum Reader<'a> {
+    Mem(&'a [u8]),
+    Heap(&'a mut Heap, &'a mut Window),
+}
+
+impl Window {
+    fn note_pages(&mut self, h: &Heap, from: usize, to: usize) {
+        let ps = h.page_size() as u64;
+        if to <= from {
+            return;
+        }
+        for page in (self.data + from as u64) / ps..=(self.data + to as u64 - 1) / ps {
+            if !self.pages.contains(&page) {
+                self.pages.push(page);
+            }
+        }
+    }
+}
+
+impl Subject for Reader<'_> {
+    fn len(&self) -> usize {
+        match self {
+            Reader::Mem(b) => b.len(),
+            Reader::Heap(_, w) => w.len,
+        }
+    }
+
+    #[inline]
+    fn byte(&mut self, i: usize) -> Result<u8, Fail> {
+        match self {
+            Reader::Mem(b) => Ok(b[i]),
+            Reader::Heap(h, w) => {
+                let ps = h.page_size() as u64;
+                let page = (w.data + i as u64) / ps;
+                if let Some((_, first, bytes)) = w.cache.iter().find(|(p, _, _)| *p == page) {
+                    return Ok(bytes[i - first]);
+                }
+                let first = ((page * ps).max(w.data) - w.data) as usize;
+                let end = (((page + 1) * ps - w.data) as usize).min(w.len);
+                let mut bytes = vec![0u8; end - first];
+                h.read_bytes(w.data + first as u64, &mut bytes)?;
+                w.note_pages(h, first, end);
+                let b = bytes[i - first];
+                if w.cache.len() == 2 {
+                    w.cache.remove(0);
+                }
+                w.cache.push((page, first, bytes));
+                Ok(b)
+            }
+        }
+    }
+
+    fn bytes(&mut self, from: usize, to: usize) -> Result<Vec<u8>, Fail> {
+        match self {
+            Reader::Mem(b) => Ok(b[from..to].to_vec()),
+            Reader::Heap(h, w) => {
+                let mut out = vec![0u8; to - from];
+                h.read_bytes(w.data + from as u64, &mut out)?;
+                w.note_pages(h, from, to);
+                Ok(out)
+            }
+        }
+    }
+}
 
 /// The values of a match's captures (or whole match) as Lua values.
-fn capture_values(ctx: &mut Ctx, subject: &[u8], caps: &[Capture]) -> LuaResult<Vec<Value>> {
+fn capture_values(ctx: &mut Ctx, subj: &mut Subj, caps: &[Capture]) -> LuaResult<Vec<Value>> {
     let mut out = Vec::with_capacity(caps.len());
     for c in caps {
         out.push(match *c {
-            Capture::Span(a, b) => ctx.new_str(&subject[a..b])?,
+            Capture::Span(a, b) => {
+                let bytes = subj.reader(ctx.h).bytes(a, b).map_err(pattern_error)?;
+                ctx.new_str(&bytes)?
+            }
             Capture::Position(p) => Value::Int(p as i64 + 1),
         });
     }
     Ok(out)
 }
 
-fn find_aux(ctx: &mut Ctx, args: &[Value], is_find: bool) -> LuaResult<NativeResult> {
+// find and match over a long subject save the next start position here.
+const F_POS: usize = 0;
+
+fn find_aux(ctx: &mut Ctx, args: &[Value], is_find: bool, resume: bool) -> LuaResult<NativeResult> {
     let fname = if is_find { "find" } else { "match" };
-    let s = check_bytes(ctx, args, 1, fname)?;
+    let mut subj = Subj::of(ctx, args, 1, fname)?;
     let p = check_bytes(ctx, args, 2, fname)?;
-    let init = pos_relative(opt_int(ctx, args, 3, fname, 1)?, s.len()).max(1);
-    if init > s.len() as i64 + 1 {
+    let len = subj.len();
+    let init = pos_relative(opt_int(ctx, args, 3, fname, 1)?, len).max(1);
+    if init > len as i64 + 1 {
         return ret1(Value::Nil);
     }
-    let start = (init - 1) as usize;
-    if is_find && (arg(args, 4).truthy() || !pattern::has_specials(&p)) {
-        let found = if p.is_empty() { Some(start) } else { s[start..].windows(p.len()).position(|w| w == p.as_slice()).map(|i| i + start) };
-        return ret(match found {
-            Some(i) => vec![Value::Int(i as i64 + 1), Value::Int((i + p.len()) as i64)],
-            None => vec![Value::Nil],
-        });
+    let mut start = (init - 1) as usize;
+    if resume {
+        start = Saved::open(ctx, args.len(), 1)?.int(ctx, F_POS)? as usize;
     }
-    match pattern::find(&s, &p, start, true).map_err(Trap::Msg)? {
-        None => ret1(Value::Nil),
-        Some(m) => {
-            if is_find {
-                let mut out = vec![Value::Int(m.start as i64 + 1), Value::Int(m.end as i64)];
-                out.extend(capture_values(ctx, &s, &m.captures)?);
-                ret(out)
-            } else {
-                let caps = pattern::results(&m);
-                ret(capture_values(ctx, &s, &caps)?)
+    let again = |ctx: &mut Ctx, pos: usize| -> LuaResult<NativeResult> {
+        Saved::open(ctx, args.len(), 1)?.set_int(ctx, F_POS, pos as i64)?;
+        Ok(NativeResult::Again { k: 0 })
+    };
+    if is_find && (arg(args, 4).truthy() || !pattern::has_specials(&p)) {
+        // A plain search, a window of the subject per step.
+        let window = match subj {
+            Subj::Mem(_) => len + 1,
+            Subj::Heap(_) => PAT_PAGES / 2 * ctx.h.page_size(),
+        };
+        loop {
+            if start + p.len() > len {
+                return ret1(Value::Nil);
+            }
+            let end = len.min(start + window + p.len() - 1);
+            let chunk = subj.reader(ctx.h).bytes(start, end).map_err(pattern_error)?;
+            let at = if p.is_empty() { Some(0) } else { chunk.windows(p.len()).position(|w| w == p.as_slice()) };
+            if let Some(i) = at {
+                let i = start + i;
+                return ret(vec![Value::Int(i as i64 + 1), Value::Int((i + p.len()) as i64)]);
+            }
+            if end == len {
+                return ret1(Value::Nil);
+            }
+            start = end + 1 - p.len();
+            if subj.step_full() {
+                return again(ctx, start);
             }
         }
+    }
+    let (anchored, pat) = match p.first() {
+        Some(b'^') => (true, &p[1..]),
+        _ => (false, &p[..]),
+    };
+    let m: Match = loop {
+        if let Some(m) = pattern::match_at(&mut subj.reader(ctx.h), pat, start).map_err(pattern_error)? {
+            break m;
+        }
+        start += 1;
+        if anchored || start > len {
+            return ret1(Value::Nil);
+        }
+        if subj.step_full() {
+            return again(ctx, start);
+        }
+    };
+    if is_find {
+        let mut out = vec![Value::Int(m.start as i64 + 1), Value::Int(m.end as i64)];
+        out.extend(capture_values(ctx, &mut subj, &m.captures)?);
+        ret(out)
+    } else {
+        let caps = pattern::results(&m);
+        ret(capture_values(ctx, &mut subj, &caps)?)
     }
 }
 
 pub fn find(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
-    find_aux(ctx, args, true)
+    find_aux(ctx, args, true, false)
+}
+
+pub fn find_k(ctx: &mut Ctx, _k: u64, _input: ContinuationInput, args: &[Value]) -> LuaResult<NativeResult> {
+    find_aux(ctx, args, true, true)
 }
 
 pub fn match_(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
-    find_aux(ctx, args, false)
+    find_aux(ctx, args, false, false)
+}
+
+pub fn match_k(ctx: &mut Ctx, _k: u64, _input: ContinuationInput, args: &[Value]) -> LuaResult<NativeResult> {
+    find_aux(ctx, args, false, true)
 }
 
 /// gmatch returns an iterator whose upvalues are [subject, pattern, next position, end of last match (-1: none)].
 pub fn gmatch(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
-    let s = check_bytes(ctx, args, 1, "gmatch")?;
+    let subject = match arg(args, 1) {
+        v @ Value::Str(_) => v,
+        _ => {
+            let b = check_bytes(ctx, args, 1, "gmatch")?;
+            ctx.new_str(&b)?
+        }
+    };
+    let Value::Str(ss) = subject else { return Err(Fault::Invalid("gmatch subject").into()) };
+    let len = string::len(ctx.h, ss)? as i64;
     check_bytes(ctx, args, 2, "gmatch")?;
-    let init = pos_relative(opt_int(ctx, args, 3, "gmatch", 1)?, s.len()).max(1);
-    let start = if init > s.len() as i64 + 1 { s.len() as i64 + 1 } else { init } - 1;
-    let subject = ctx.new_str(&s)?;
+    let init = pos_relative(opt_int(ctx, args, 3, "gmatch", 1)?, len as usize).max(1);
+    let start = if init > len + 1 { len + 1 } else { init } - 1;
     let pat = match arg(args, 2) {
         v @ Value::Str(_) => v,
         _ => {
@@ -388,26 +580,48 @@ pub fn gmatch_iter(ctx: &mut Ctx, _args: &[Value]) -> LuaResult<NativeResult> {
     let ci = ctx.ci()?;
     let func_slot = ctx.h.read_u64(ci + crate::lua::state::CI_FUNC)?;
     let Value::NativeFn(f) = ctx.get(func_slot)? else { return Err(Fault::Invalid("gmatch iterator without its closure").into()) };
-    let (Value::Str(ss), Value::Str(ps), Value::Int(pos), Value::Int(last)) =
+    let (subject, Value::Str(ps), Value::Int(pos), Value::Int(last)) =
         (native_upval(ctx.h, f, 0)?, native_upval(ctx.h, f, 1)?, native_upval(ctx.h, f, 2)?, native_upval(ctx.h, f, 3)?)
     else {
         return Err(Fault::Invalid("gmatch iterator state").into());
     };
-    let s = string::bytes(ctx.h, ss)?;
+    let mut subj = Subj::of(ctx, &[subject], 1, "gmatch")?;
     let p = string::bytes(ctx.h, ps)?;
     let last_end = if last < 0 { None } else { Some(last as usize) };
-    match pattern::gmatch_step(&s, &p, pos as usize, last_end).map_err(Trap::Msg)? {
+    let pos_slot = f + crate::lua::func::NF_UPVALS + 2 * 16;
+    let mut pos = pos as usize;
+    let found = loop {
+        if pos > subj.len() {
+            break None;
+        }
+        if let Some(m) = pattern::match_at(&mut subj.reader(ctx.h), &p, pos).map_err(pattern_error)? {
+            if Some(m.end) != last_end {
+                break Some(m);
+            }
+        }
+        pos += 1;
+        if subj.step_full() {
+            // The scan goes on in the next step from here.
+            crate::lua::value::write_value(ctx.h, pos_slot, Value::Int(pos as i64))?;
+            return Ok(NativeResult::Again { k: 0 });
+        }
+    };
+    match found {
         None => {
-            crate::lua::value::write_value(ctx.h, f + crate::lua::func::NF_UPVALS + 2 * 16, Value::Int(s.len() as i64 + 1))?;
+            crate::lua::value::write_value(ctx.h, pos_slot, Value::Int(subj.len() as i64 + 1))?;
             ret(vec![])
         }
         Some(m) => {
-            crate::lua::value::write_value(ctx.h, f + crate::lua::func::NF_UPVALS + 2 * 16, Value::Int(m.end as i64))?;
+            crate::lua::value::write_value(ctx.h, pos_slot, Value::Int(m.end as i64))?;
             crate::lua::value::write_value(ctx.h, f + crate::lua::func::NF_UPVALS + 3 * 16, Value::Int(m.end as i64))?;
             let caps = pattern::results(&m);
-            ret(capture_values(ctx, &s, &caps)?)
+            ret(capture_values(ctx, &mut subj, &caps)?)
         }
     }
+}
+
+pub fn gmatch_iter_k(ctx: &mut Ctx, _k: u64, _input: ContinuationInput, args: &[Value]) -> LuaResult<NativeResult> {
+    gmatch_iter(ctx, args)
 }
 
 // gsub works in slices, its progress in frame slots: the position in the
@@ -429,7 +643,10 @@ const GS_SLICE: u32 = 1024;
 use super::builder::{Rope, FILL_SLICE};
 
 pub fn gsub(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
-    check_bytes(ctx, args, 1, "gsub")?;
+    // (A string subject is read later, where the matcher looks.)
+    if !matches!(arg(args, 1), Value::Str(_)) {
+        check_bytes(ctx, args, 1, "gsub")?;
+    }
     check_bytes(ctx, args, 2, "gsub")?;
     let repl = arg(args, 3);
     match repl {
@@ -456,9 +673,12 @@ pub fn gsub_k(ctx: &mut Ctx, _k: u64, input: ContinuationInput, args: &[Value]) 
 }
 
 /// Adds a table's or function's replacement value for the match `m_start..m_end`.
-fn apply_value(ctx: &mut Ctx, rope: &mut Rope, s: &[u8], m_start: usize, m_end: usize, v: Value) -> LuaResult<()> {
+fn apply_value(ctx: &mut Ctx, rope: &mut Rope, subj: &mut Subj, m_start: usize, m_end: usize, v: Value) -> LuaResult<()> {
     match v {
-        Value::Nil | Value::Bool(false) => rope.push_bytes(&s[m_start..m_end]),
+        Value::Nil | Value::Bool(false) => {
+            let b = subj.reader(ctx.h).bytes(m_start, m_end).map_err(pattern_error)?;
+            rope.push_bytes(&b);
+        }
         Value::Str(x) => {
             let b = string::bytes(ctx.h, x)?;
             rope.push_bytes(&b);
@@ -481,10 +701,10 @@ fn gsub_run(ctx: &mut Ctx, args: &[Value], st: &Saved, pending: Option<Value>) -
     if stage == 3 {
         return gsub_assemble(ctx, st, &mut rope);
     }
-    let s = check_bytes(ctx, args, 1, "gsub")?;
+    let mut subj = Subj::of(ctx, args, 1, "gsub")?;
     let mut pos = st.int(ctx, GS_POS)? as usize;
     if stage == 2 {
-        return gsub_tail(ctx, st, &mut rope, &s, pos);
+        return gsub_tail(ctx, st, &mut rope, &mut subj, pos);
     }
     let p = check_bytes(ctx, args, 2, "gsub")?;
     let repl = arg(args, 3);
@@ -498,7 +718,7 @@ fn gsub_run(ctx: &mut Ctx, args: &[Value], st: &Saved, pending: Option<Value>) -
     let mut done = false;
     if let Some(v) = pending {
         let (ms, me) = (st.int(ctx, GS_MSTART)? as usize, st.int(ctx, GS_MEND)? as usize);
-        apply_value(ctx, &mut rope, &s, ms, me, v)?;
+        apply_value(ctx, &mut rope, &mut subj, ms, me, v)?;
         done = anchored;
     }
     let save = |ctx: &mut Ctx, pos: usize, count: i64, last: u64| -> LuaResult<()> {
@@ -508,13 +728,13 @@ fn gsub_run(ctx: &mut Ctx, args: &[Value], st: &Saved, pending: Option<Value>) -
     };
     let mut budget = GS_SLICE;
     while !done && count < max_n {
-        if budget == 0 || rope.slice_full() {
+        if budget == 0 || rope.slice_full() || subj.step_full() {
             save(ctx, pos, count, last)?;
             rope.flush(ctx, st)?;
             return Ok(NativeResult::Again { k: 0 });
         }
         budget -= 1;
-        let m = pattern::match_at(&s, pat, pos).map_err(Trap::Msg)?;
+        let m = pattern::match_at(&mut subj.reader(ctx.h), pat, pos).map_err(pattern_error)?;
         match m {
             Some(m) if last == 0 || m.end + 1 != last as usize => {
                 count += 1;
@@ -527,11 +747,11 @@ fn gsub_run(ctx: &mut Ctx, args: &[Value], st: &Saved, pending: Option<Value>) -
                             Value::Str(r) => string::bytes(ctx.h, r)?,
                             _ => meta::basic_tostring(ctx, repl)?,
                         };
-                        let out = pattern::expand_replacement(&rb, &s, &m).map_err(Trap::Msg)?;
+                        let out = pattern::expand_replacement(&rb, &mut subj.reader(ctx.h), &m).map_err(pattern_error)?;
                         rope.push_bytes(&out);
                     }
                     _ => {
-                        let values = capture_values(ctx, &s, &pattern::results(&m))?;
+                        let values = capture_values(ctx, &mut subj, &pattern::results(&m))?;
                         let direct = match repl {
                             Value::Table(_) => match super::base::index_from_native(ctx, repl, values[0])? {
                                 Ok(v) => Ok(v),
@@ -540,7 +760,7 @@ fn gsub_run(ctx: &mut Ctx, args: &[Value], st: &Saved, pending: Option<Value>) -
                             _ => Err((repl, values)),
                         };
                         match direct {
-                            Ok(v) => apply_value(ctx, &mut rope, &s, old_pos, m.end, v)?,
+                            Ok(v) => apply_value(ctx, &mut rope, &mut subj, old_pos, m.end, v)?,
                             Err((func, call_args)) => {
                                 save(ctx, pos, count, last)?;
                                 st.set_int(ctx, GS_MSTART, old_pos as i64)?;
@@ -553,8 +773,9 @@ fn gsub_run(ctx: &mut Ctx, args: &[Value], st: &Saved, pending: Option<Value>) -
                     }
                 }
             }
-            _ if pos < s.len() => {
-                rope.push_bytes(&s[pos..pos + 1]);
+            _ if pos < subj.len() => {
+                let c = subj.reader(ctx.h).byte(pos).map_err(pattern_error)?;
+                rope.push_bytes(&[c]);
                 pos += 1;
             }
             _ => break,
@@ -565,15 +786,17 @@ fn gsub_run(ctx: &mut Ctx, args: &[Value], st: &Saved, pending: Option<Value>) -
     }
     save(ctx, pos, count, last)?;
     st.set_int(ctx, GS_STAGE, 2)?;
-    gsub_tail(ctx, st, &mut rope, &s, pos)
+    gsub_tail(ctx, st, &mut rope, &mut subj, pos)
 }
 
 /// Copies the rest of the subject after the last replacement, a slice per step.
-fn gsub_tail(ctx: &mut Ctx, st: &Saved, rope: &mut Rope, s: &[u8], pos: usize) -> LuaResult<NativeResult> {
-    let end = s.len().min(pos + FILL_SLICE as usize);
-    rope.push_bytes(&s[pos.min(end)..end]);
+fn gsub_tail(ctx: &mut Ctx, st: &Saved, rope: &mut Rope, subj: &mut Subj, pos: usize) -> LuaResult<NativeResult> {
+    let len = subj.len();
+    let end = len.min(pos + FILL_SLICE as usize);
+    let b = subj.reader(ctx.h).bytes(pos.min(end), end).map_err(pattern_error)?;
+    rope.push_bytes(&b);
     rope.flush(ctx, st)?;
-    if end < s.len() {
+    if end < len {
         st.set_int(ctx, GS_POS, end as i64)?;
         return Ok(NativeResult::Again { k: 0 });
     }

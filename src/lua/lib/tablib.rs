@@ -566,6 +566,18 @@ pub fn sort_k(ctx: &mut Ctx, _k: u64, input: ContinuationInput, args: &[Value]) 
 }
 
 /// Is `a < b` (by the comparator, or `<`)? `Err`: the call that will tell.
+/// A comparison's share of a slice: long strings count a unit per 4 KiB
+/// they may have to compare, so a slice does not read too many pages.
+fn compare_cost(ctx: &mut Ctx, a: Value, b: Value) -> LuaResult<u32> {
+    Ok(match (a, b) {
+        (Value::Str(x), Value::Str(y)) => {
+            let n = crate::lua::string::len(ctx.h, x)?.min(crate::lua::string::len(ctx.h, y)?);
+            1 + (n / 4096).min(u64::from(SORT_SLICE)) as u32
+        }
+        _ => 1,
+    })
+}
+
 fn sort_less(ctx: &mut Ctx, args: &[Value], a: Value, b: Value) -> LuaResult<Result<bool, NativeResult>> {
     let cmp = arg(args, 2);
     let func = if cmp.is_nil() {
@@ -607,7 +619,7 @@ fn sort_run(ctx: &mut Ctx, args: &[Value], st: &Saved, mut answer: Option<bool>)
         ($a:expr, $b:expr, $next:expr) => {{
             let (a, b) = ($a, $b);
             st.set_int(ctx, S_PC, $next)?;
-            budget = budget.saturating_sub(1);
+            budget = budget.saturating_sub(compare_cost(ctx, a, b)?);
             match sort_less(ctx, args, a, b)? {
                 Ok(r) => answer = Some(r),
                 Err(call) => {

@@ -20,6 +20,54 @@ pub struct Match {
     pub captures: Vec<Capture>,
 }
 
+/// Why matching stopped: a Lua error, or a heap fault while reading a
+/// subject that lives in the heap.
+#[derive(Debug, PartialEq)]
+pub enum Fail {
+    Msg(String),
+    Fault(crate::heap::Fault),
+}
+
+impl From<String> for Fail {
+    fn from(m: String) -> Self {
+        Fail::Msg(m)
+    }
+}
+
+impl From<&str> for Fail {
+    fn from(m: &str) -> Self {
+        Fail::Msg(m.to_string())
+    }
+}
+
+impl From<crate::heap::Fault> for Fail {
+    fn from(f: crate::heap::Fault) -> Self {
+        Fail::Fault(f)
+    }
+}
+
+/// What a pattern is matched against: bytes in memory, or a long string
+/// read from the heap only where the matcher looks.
+pub trait Subject {
+    fn len(&self) -> usize;
+    /// The byte at `i` (`i < len`).
+    fn byte(&mut self, i: usize) -> Result<u8, Fail>;
+    /// Bytes `from..to`.
+    fn bytes(&mut self, from: usize, to: usize) -> Result<Vec<u8>, Fail>;
+}
+
+impl Subject for &[u8] {
+    fn len(&self) -> usize {
+        <[u8]>::len(self)
+    }
+    fn byte(&mut self, i: usize) -> Result<u8, Fail> {
+        Ok(self[i])
+    }
+    fn bytes(&mut self, from: usize, to: usize) -> Result<Vec<u8>, Fail> {
+        Ok(self[from..to].to_vec())
+    }
+}
+
 const MAX_CAPTURES: usize = 32;
 const MAX_DEPTH: usize = 200;
 const ESC: u8 = b'%';
@@ -31,14 +79,14 @@ enum CapLen {
     Len(usize),
 }
 
-struct State<'a> {
-    src: &'a [u8],
+struct State<'a, S: Subject> {
+    src: &'a mut S,
     pat: &'a [u8],
     depth: usize,
     caps: Vec<(usize, CapLen)>,
 }
 
-type R<T> = Result<T, String>;
+type R<T> = Result<T, Fail>;
 
 /// Does the pattern have any magic characters? (If not, find is a plain search.)
 pub fn has_specials(p: &[u8]) -> bool {
@@ -67,7 +115,15 @@ fn class_matches(class: u8, c: u8) -> bool {
     }
 }
 
-impl<'a> State<'a> {
+impl<S: Subject> State<'_, S> {
+    fn get(&mut self, i: usize) -> R<Option<u8>> {
+        if i < self.src.len() {
+            Ok(Some(self.src.byte(i)?))
+        } else {
+            Ok(None)
+        }
+    }
+
     /// Index just past the single-character class starting at `p`.
     fn class_end(&self, mut p: usize) -> R<usize> {
         let c = self.pat[p];
@@ -133,14 +189,14 @@ impl<'a> State<'a> {
         negate
     }
 
-    fn single_matches(&self, s: usize, p: usize, ep: usize) -> bool {
-        let Some(&c) = self.src.get(s) else { return false };
-        match self.pat[p] {
+    fn single_matches(&mut self, s: usize, p: usize, ep: usize) -> R<bool> {
+        let Some(c) = self.get(s)? else { return Ok(false) };
+        Ok(match self.pat[p] {
             b'.' => true,
             ESC => class_matches(self.pat[p + 1], c),
             b'[' => self.in_set(c, p, ep - 1),
             pc => pc == c,
-        }
+        })
     }
 
     fn do_match(&mut self, mut s: usize, mut p: usize) -> R<Option<usize>> {
@@ -169,8 +225,8 @@ impl<'a> State<'a> {
                         return Err("missing '[' after '%f' in pattern".into());
                     }
                     let ep = self.class_end(p)?;
-                    let prev = if s == 0 { 0 } else { self.src[s - 1] };
-                    let cur = self.src.get(s).copied().unwrap_or(0);
+                    let prev = if s == 0 { 0 } else { self.src.byte(s - 1)? };
+                    let cur = self.get(s)?.unwrap_or(0);
                     if !self.in_set(prev, p, ep - 1) && self.in_set(cur, p, ep - 1) {
                         p = ep;
                         continue;
@@ -189,7 +245,7 @@ impl<'a> State<'a> {
                 }
                 _ => {
                     let ep = self.class_end(p)?;
-                    let matched = self.single_matches(s, p, ep);
+                    let matched = self.single_matches(s, p, ep)?;
                     match self.pat.get(ep) {
                         Some(b'?') => {
                             if matched {
@@ -219,7 +275,7 @@ impl<'a> State<'a> {
 
     fn max_expand(&mut self, s: usize, p: usize, ep: usize) -> R<Option<usize>> {
         let mut i = 0;
-        while self.single_matches(s + i, p, ep) {
+        while self.single_matches(s + i, p, ep)? {
             i += 1;
         }
         loop {
@@ -238,7 +294,7 @@ impl<'a> State<'a> {
             if let Some(r) = self.do_match(s, ep + 1)? {
                 return Ok(Some(r));
             }
-            if self.single_matches(s, p, ep) {
+            if self.single_matches(s, p, ep)? {
                 s += 1;
             } else {
                 return Ok(None);
@@ -276,13 +332,13 @@ impl<'a> State<'a> {
             return Err("malformed pattern (missing arguments to '%b')".into());
         }
         let (open, close) = (self.pat[p], self.pat[p + 1]);
-        if self.src.get(s) != Some(&open) {
+        if self.get(s)? != Some(open) {
             return Ok(None);
         }
         let mut depth = 1;
         let mut i = s + 1;
         while i < self.src.len() {
-            let c = self.src[i];
+            let c = self.src.byte(i)?;
             if c == close {
                 depth -= 1;
                 if depth == 0 {
@@ -300,10 +356,9 @@ impl<'a> State<'a> {
         let l = usize::from(digit - b'1');
         let (start, len) = match self.caps.get(l) {
             Some(&(start, CapLen::Len(len))) if digit != b'0' => (start, len),
-            _ => return Err(format!("invalid capture index %{}", l + 1)),
+            _ => return Err(format!("invalid capture index %{}", l + 1).into()),
         };
-        let cap = &self.src[start..start + len];
-        if self.src.len() - s >= len && &self.src[s..s + len] == cap {
+        if self.src.len() - s >= len && self.src.bytes(start, start + len)? == self.src.bytes(s, s + len)? {
             Ok(Some(s + len))
         } else {
             Ok(None)
@@ -319,14 +374,14 @@ impl<'a> State<'a> {
             .map(|&(s, len)| match len {
                 CapLen::Len(n) => Ok(Capture::Span(s, s + n)),
                 CapLen::Position => Ok(Capture::Position(s)),
-                CapLen::Unfinished => Err("unfinished capture".to_string()),
+                CapLen::Unfinished => Err(Fail::from("unfinished capture")),
             })
             .collect()
     }
 }
 
 /// Tries to match `pat` at exactly position `s` (no scanning).
-pub fn match_at(src: &[u8], pat: &[u8], s: usize) -> R<Option<Match>> {
+pub fn match_at<S: Subject>(src: &mut S, pat: &[u8], s: usize) -> R<Option<Match>> {
     let mut st = State { src, pat, depth: MAX_DEPTH, caps: Vec::new() };
     match st.do_match(s, 0)? {
         Some(end) => Ok(Some(Match { start: s, end, captures: st.captures(s, end, false)? })),
@@ -336,7 +391,7 @@ pub fn match_at(src: &[u8], pat: &[u8], s: usize) -> R<Option<Match>> {
 
 /// Finds the first match of `pattern` in `subject` at or after `init`
 /// (0-based). A leading '^' anchors at `init` when `anchor_allowed`.
-pub fn find(subject: &[u8], pattern: &[u8], init: usize, anchor_allowed: bool) -> R<Option<Match>> {
+pub fn find<S: Subject>(subject: &mut S, pattern: &[u8], init: usize, anchor_allowed: bool) -> R<Option<Match>> {
     let (anchored, pat) = match pattern.first() {
         Some(b'^') if anchor_allowed => (true, &pattern[1..]),
         _ => (false, pattern),
@@ -364,7 +419,7 @@ pub fn results(m: &Match) -> Vec<Capture> {
 
 /// One step of `gmatch`: the next match at or after `pos` that does not end
 /// where the last one ended (`last_end`), and where to continue.
-pub fn gmatch_step(subject: &[u8], pattern: &[u8], mut pos: usize, last_end: Option<usize>) -> R<Option<Match>> {
+pub fn gmatch_step<S: Subject>(subject: &mut S, pattern: &[u8], mut pos: usize, last_end: Option<usize>) -> R<Option<Match>> {
     while pos <= subject.len() {
         if let Some(m) = match_at(subject, pattern, pos)? {
             if Some(m.end) != last_end {
@@ -377,7 +432,7 @@ pub fn gmatch_step(subject: &[u8], pattern: &[u8], mut pos: usize, last_end: Opt
 }
 
 /// Expands a gsub replacement string (`%0`-`%9`, `%%`) for match `m`.
-pub fn expand_replacement(repl: &[u8], subject: &[u8], m: &Match) -> R<Vec<u8>> {
+pub fn expand_replacement<S: Subject>(repl: &[u8], subject: &mut S, m: &Match) -> R<Vec<u8>> {
     let mut out = Vec::new();
     let mut i = 0;
     while i < repl.len() {
@@ -387,7 +442,7 @@ pub fn expand_replacement(repl: &[u8], subject: &[u8], m: &Match) -> R<Vec<u8>> 
             out.push(c);
             continue;
         }
-        let Some(&d) = repl.get(i) else { return Err("invalid use of '%' in replacement string".into()) };
+        let Some(&d) = repl.get(i) else { return Err(Fail::from("invalid use of '%' in replacement string")) };
         i += 1;
         if d == ESC {
             out.push(ESC);
@@ -399,11 +454,11 @@ pub fn expand_replacement(repl: &[u8], subject: &[u8], m: &Match) -> R<Vec<u8>> 
                 match (m.captures.get(index), m.captures.is_empty() && index == 0) {
                     (Some(c), _) => *c,
                     (None, true) => Capture::Span(m.start, m.end),
-                    _ => return Err(format!("invalid capture index %{}", index + 1)),
+                    _ => return Err(format!("invalid capture index %{}", index + 1).into()),
                 }
             };
             match cap {
-                Capture::Span(a, b) => out.extend_from_slice(&subject[a..b]),
+                Capture::Span(a, b) => out.extend_from_slice(&subject.bytes(a, b)?),
                 Capture::Position(p) => out.extend_from_slice((p + 1).to_string().as_bytes()),
             }
         } else {
@@ -418,7 +473,7 @@ mod tests {
     use super::*;
 
     fn first(s: &str, p: &str) -> Option<(usize, usize)> {
-        find(s.as_bytes(), p.as_bytes(), 0, true).unwrap().map(|m| (m.start + 1, m.end))
+        find(&mut s.as_bytes(), p.as_bytes(), 0, true).unwrap().map(|m| (m.start + 1, m.end))
     }
 
     #[test]
@@ -440,7 +495,10 @@ mod tests {
 
     #[test]
     fn errors_match_the_reference() {
-        let err = |p: &str| find(b"abc", p.as_bytes(), 0, true).unwrap_err();
+        let err = |p: &str| match find(&mut &b"abc"[..], p.as_bytes(), 0, true).unwrap_err() {
+            Fail::Msg(m) => m,
+            Fail::Fault(f) => panic!("{f:?}"),
+        };
         assert_eq!(err("%"), "malformed pattern (ends with '%')");
         assert_eq!(err("[a"), "malformed pattern (missing ']')");
         assert_eq!(err("%f"), "missing '[' after '%f' in pattern");
@@ -453,7 +511,7 @@ mod tests {
     fn deep_patterns_are_refused_not_overflowing() {
         let p = "a?".repeat(100_000);
         let s = "a".repeat(100_000);
-        let r = find(s.as_bytes(), p.as_bytes(), 0, true);
-        assert!(matches!(r, Err(ref e) if e == "pattern too complex") || r.is_ok());
+        let r = find(&mut s.as_bytes(), p.as_bytes(), 0, true);
+        assert!(matches!(r, Err(Fail::Msg(ref e)) if e == "pattern too complex") || r.is_ok());
     }
 }

@@ -100,7 +100,24 @@ pub fn step_batch(h: &mut Heap, max: u64) -> Result<(Step, u64), Fault> {
     let mut cache = None;
     let mut done = 0;
     while done < max {
-        instruction(h, g, &mut cache)?;
+        if !run_instruction(h, g, &mut cache)? {
+            // A long comparison is not done. Keep how far it got and
+            // nothing else the instruction did; it runs again next step.
+            // The rollback also undid the instructions this batch completed
+            // before it: they are deterministic and their pages are still
+            // in, so they are simply done again (else two such comparisons
+            // in one batch would undo each other's progress forever).
+            let records = super::string::take_interrupted();
+            h.roll_back_step();
+            let mut cache = None;
+            for _ in 0..done {
+                if !run_instruction(h, g, &mut cache)? {
+                    return Err(Fault::Invalid("an instruction ran differently when done again"));
+                }
+            }
+            super::string::keep_interrupted(h, g, records)?;
+            return Ok((Step::Continue, done));
+        }
         done += 1;
         if RunStatus::from_u64(h.read_u64(g + G_STATUS)?) != RunStatus::Running {
             return Ok((Step::Finished, done));
@@ -110,6 +127,23 @@ pub fn step_batch(h: &mut Heap, max: u64) -> Result<(Step, u64), Fault> {
         }
     }
     Ok((Step::Continue, done))
+}
+
+/// Runs one instruction: false if it was interrupted (see string.rs, long
+/// comparisons) and must run again.
+fn run_instruction(h: &mut Heap, g: Addr, cache: &mut Option<exec::FrameCache>) -> Result<bool, Fault> {
+    super::string::begin_instruction();
+    let result = instruction(h, g, cache);
+    let used_record = super::string::end_instruction();
+    match result {
+        Ok(_) => {}
+        Err(Fault::Invalid(m)) if m == super::string::INTERRUPTED => return Ok(false),
+        Err(e) => return Err(e),
+    }
+    if used_record {
+        super::string::clear_records(h, g)?;
+    }
+    Ok(true)
 }
 
 /// Reads the program's final status and, for an error, its value.
