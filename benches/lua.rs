@@ -69,7 +69,16 @@ print("collected", #keep)
         if before.is_none() && out.starts_with(b"built") {
             vm.checkpoint().unwrap();
             let s = vm.stats();
-            before = Some((s.faults, s.pages_written, s.bytes_in_use));
+            // Lua data, as collectgarbage("count") reports it (without the
+            // stack reservation and the collector's own bitmaps).
+            let live = vm
+                .paged_heap()
+                .access(|h| {
+                    let g = vheap::lua::state::globals_block(h)?;
+                    vheap::lua::gc::lua_bytes(h, g)
+                })
+                .unwrap();
+            before = Some((s.faults, s.pages_written, live));
         }
         if outcome != RunOutcome::Paused {
             break;
@@ -77,11 +86,8 @@ print("collected", #keep)
     }
     assert!(out.ends_with(b"collected\t6000\n"), "{}", String::from_utf8_lossy(&out));
     vm.checkpoint().unwrap();
-    let (f0, w0, in_use) = before.unwrap();
+    let (f0, w0, live) = before.unwrap();
     let s = vm.stats();
-    // Bytes in use include the main thread's stack reservation, of which only
-    // a few pages were ever touched.
-    let live = in_use.saturating_sub(vheap::lua::state::MAIN_STACK_SLOTS * 16);
     let live_pages = live.div_ceil(4096);
     println!(
         "\nGC: one full cycle over {:.1} MB live ({} pages, {:.0}x the {} KiB physical heap): {} page faults ({:.2} per live page), {} pages written ({:.2} per live page)",

@@ -308,7 +308,7 @@ fn collection_is_correct_with_a_tiny_physical_heap() {
 }
 
 const CHECKPOINT_PROGRAM: &str = r#"
-    collectgarbage("incremental")
+    collectgarbage(MODE)
     collectgarbage()
     local weak = setmetatable({}, {__mode = "k"})
     local log = {}
@@ -333,12 +333,23 @@ const CHECKPOINT_PROGRAM: &str = r#"
 /// reopened, or exported and imported, resume to the uninterrupted output.
 #[test]
 fn checkpoint_in_the_middle_of_a_cycle_resumes_it() {
+    checkpoints_in_cycles("\"incremental\"");
+}
+
+/// The same with minor and full cycles of generational mode.
+#[test]
+fn checkpoint_in_the_middle_of_a_generational_cycle_resumes_it() {
+    checkpoints_in_cycles("\"generational\"");
+}
+
+fn checkpoints_in_cycles(mode: &str) {
+    let program = CHECKPOINT_PROGRAM.replace("MODE", mode);
     let memory = 64 * 4096;
-    let (expected, _) = run(CHECKPOINT_PROGRAM, memory);
+    let (expected, _) = run(&program, memory);
     let mut rng = Rng::new(77);
     let mut stops_in_cycle = 0;
     for attempt in 0..8 {
-        let mut vm = start(CHECKPOINT_PROGRAM, memory);
+        let mut vm = start(&program, memory);
         let mut out = Vec::new();
         // Stop at a random one of the moments (50 steps apart) at which a
         // cycle is under way.

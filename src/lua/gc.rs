@@ -1,6 +1,6 @@
-//! The garbage collector: precise, incremental mark and sweep over the
-//! virtual heap, with its state in the heap and every slice of work an
-//! ordinary restartable heap step.
+//! The garbage collector: precise mark and sweep over the virtual heap,
+//! incremental or generational (as Lua 5.4's two modes), with its state in
+//! the heap and every slice of work an ordinary restartable heap step.
 //!
 //! # Invariants
 //!
@@ -35,6 +35,24 @@
 //! An interned string found by `new_string` during the sweep is marked
 //! again (it may be dead but not yet swept). `collectgarbage("collect")`
 //! during MARK resets the bitmap (every object white) and starts over.
+//!
+//! **Generational mode** (lua.c's default). Between cycles, marked objects
+//! are *old* and new ones are made white (*young*); the mark's meaning is
+//! not flipped, so marks stick. The barrier stays on and keeps a second
+//! rule: no old object refers to a young one, except small old tables on
+//! the TOUCHED list (a young value stored into one flags it to be scanned
+//! again) and threads on the RAN list (every thread that became the running
+//! one, or whose stack was written, since the last cycle). A young value
+//! stored into any other old object is promoted (marked and queued gray). A
+//! *minor* cycle (the program waits) marks from the roots, the TOUCHED
+//! tables, the RAN stacks and the queued objects, never traversing an old
+//! object otherwise, and sweeps only the bitmap groups where objects were
+//! made since their last sweep (a bit in the directory entry); survivors
+//! become old. It also looks only at the part of the FINOBJ and THREADS
+//! lists made since the last cycle. When the old data has doubled since the
+//! last full cycle, the next cycle is a full one: since young objects are
+//! white outside a mark phase, it starts by resetting every mark (bitmap
+//! words only) instead of flipping, then runs incrementally.
 //!
 //! **Paging.** Each slice does a bounded amount of work (a few values per
 //! frame of the physical heap), so it touches a bounded number of pages; a
