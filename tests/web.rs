@@ -241,3 +241,59 @@ async fn a_dropped_tab_resumes_from_its_last_checkpoint() {
     assert_eq!(outcome, RunOutcome::Done);
     assert_eq!(format!("{before}{after}"), COUNTER_EXPECTED);
 }
+
+#[wasm_bindgen_test]
+async fn javascript_values_go_in_and_come_out() {
+    use vheap::web::convert::{from_js, to_js};
+    let input = js_sys::JSON::parse(r#"{"name":"vheap","numbers":[3,1,2],"scale":1.5,"nested":{"ok":true},"nothing":null}"#).unwrap();
+    let mut vm = WebVm::open("values", &small(2 << 20)).await.unwrap_or_else(|e| panic!("{e}"));
+    let value = from_js(input).unwrap();
+    driver::drive(vm.vm(), |vm| vm.set_global("input", &value)).await.unwrap().unwrap();
+    vm.load(b"table.sort(input.numbers) result = { sorted = input.numbers, name = input.name .. '!', ok = input.nested.ok, half = input.scale / 2 }", "=v")
+        .await
+        .unwrap()
+        .unwrap();
+    let (outcome, _) = run(&mut vm, u64::MAX).await;
+    assert_eq!(outcome, RunOutcome::Done);
+    let result = driver::drive(vm.vm(), |vm| vm.get_global("result")).await.unwrap().unwrap();
+    let json = js_sys::JSON::stringify(&to_js(&result).unwrap()).unwrap().as_string().unwrap();
+    let back: serde_json_like::Sorted = serde_json_like::parse(&json);
+    assert_eq!(back.0, r#"{"half":0.75,"name":"vheap!","ok":true,"sorted":[1,2,3]}"#);
+    // Functions and cycles are refused with a reason.
+    let f = js_sys::Function::new_no_args("return 1");
+    assert!(from_js(f.into()).unwrap_err().contains("function"));
+    let cyclic = js_sys::Object::new();
+    js_sys::Reflect::set(&cyclic, &"me".into(), &cyclic).unwrap();
+    assert!(from_js(cyclic.into()).unwrap_err().contains("cycle"));
+    vm.close().await.unwrap();
+}
+
+/// JSON with object keys sorted, so that comparisons do not depend on the
+/// order a table is traversed in.
+mod serde_json_like {
+    pub struct Sorted(pub String);
+
+    pub fn parse(json: &str) -> Sorted {
+        let value = js_sys::JSON::parse(json).unwrap();
+        Sorted(canonical(&value))
+    }
+
+    fn canonical(v: &wasm_bindgen::JsValue) -> String {
+        use wasm_bindgen::JsCast;
+        if let Some(array) = v.dyn_ref::<js_sys::Array>() {
+            let items: Vec<String> = array.iter().map(|i| canonical(&i)).collect();
+            return format!("[{}]", items.join(","));
+        }
+        if v.is_object() {
+            let object: &js_sys::Object = v.unchecked_ref();
+            let mut keys: Vec<String> = js_sys::Object::keys(object).iter().map(|k| k.as_string().unwrap()).collect();
+            keys.sort();
+            let parts: Vec<String> = keys
+                .iter()
+                .map(|k| format!("{}:{}", js_sys::JSON::stringify(&k.into()).unwrap().as_string().unwrap(), canonical(&js_sys::Reflect::get(v, &k.into()).unwrap())))
+                .collect();
+            return format!("{{{}}}", parts.join(","));
+        }
+        js_sys::JSON::stringify(v).unwrap().as_string().unwrap()
+    }
+}

@@ -14,7 +14,7 @@
 // no special server headers are needed. Failures reject with a VHeapError
 // whose `code` says what happened: LOCKED (open in another tab), NOT_FOUND,
 // EXISTS, SYNTAX (with `line`), QUOTA, NOT_A_CHECKPOINT, CORRUPT_FILE,
-// TRUNCATED, UNSUPPORTED_VERSION, TOO_LARGE, CORRUPT, CONFIG, BUSY, IO.
+// TRUNCATED, UNSUPPORTED_VERSION, TOO_LARGE, CORRUPT, CONFIG, VALUE, BUSY, IO.
 
 const workerUrl = new URL("./worker.js", import.meta.url);
 
@@ -187,6 +187,17 @@ export class VHeap extends EventTarget {
   /// The page table in `cells` cells: 0 on the store only, 1 resident, 2 dirty.
   pageMap(cells = 256) {
     return this.#channel.call("pageMap", cells);
+  }
+
+  /// Gives the program an input: sets Lua global `name` to `value` (null,
+  /// booleans, numbers, strings, arrays, plain objects; no functions or cycles).
+  setGlobal(name, value) {
+    return this.#channel.call("setGlobal", name, value);
+  }
+
+  /// Reads a result: the value of Lua global `name` (tables become arrays or objects).
+  getGlobal(name) {
+    return this.#channel.call("getGlobal", name);
   }
 
   /// The last checkpoint as a checkpoint file (Blob), which `VHeap.import`

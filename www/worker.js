@@ -159,6 +159,14 @@ const ops = {
     needMachine();
     return serial(() => machine.exportCheckpoint());
   },
+  setGlobal(name, value) {
+    needMachine();
+    return serial(() => machine.setGlobal(name, value));
+  },
+  getGlobal(name) {
+    needMachine();
+    return serial(() => machine.getGlobal(name));
+  },
   async close() {
     if (!machine) return;
     pauseRequested = true;

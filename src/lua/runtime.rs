@@ -236,6 +236,21 @@ impl<S: Store> LuaVm<S> {
         Ok(report)
     }
 
+    /// Sets global `name` to a host value (tables are built in the heap).
+    /// A value the VM cannot take is refused with a message; nothing changes.
+    pub fn set_global(&mut self, name: &str, value: &super::host::HostValue) -> Result<Result<(), String>, HeapError> {
+        if let Err(why) = value.check_size() {
+            return Ok(Err(why));
+        }
+        self.heap.access(|h| super::host::set_global(h, name, value))
+    }
+
+    /// The value of global `name`, as a host value; functions, threads and
+    /// cyclic tables are refused with a message.
+    pub fn get_global(&mut self, name: &str) -> Result<Result<super::host::HostValue, String>, HeapError> {
+        self.heap.access(|h| super::host::get_global(h, name))
+    }
+
     pub fn checkpoint(&mut self) -> Result<crate::heap::driver::CheckpointReport, HeapError> {
         self.heap.checkpoint()
     }

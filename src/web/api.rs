@@ -337,6 +337,39 @@ impl Machine {
         })
     }
 
+    /// Sets Lua global `name` to a JavaScript value (null, booleans,
+    /// numbers, strings, arrays and plain objects, nested). A function or a
+    /// cycle rejects with code `VALUE`.
+    #[wasm_bindgen(js_name = setGlobal)]
+    pub fn set_global(&self, name: String, value: JsValue) -> Promise {
+        let value = super::convert::from_js(value);
+        with_vm(&self.shared, move |mut vm| async move {
+            let result = match value {
+                Err(why) => Err(js_error("VALUE", &why)),
+                Ok(value) => match driver::drive(vm.vm(), |vm| vm.set_global(&name, &value)).await {
+                    Ok(Ok(())) => Ok(JsValue::UNDEFINED),
+                    Ok(Err(why)) => Err(js_error("VALUE", &why)),
+                    Err(e) => Err(heap_error(e)),
+                },
+            };
+            (vm, result)
+        })
+    }
+
+    /// The value of Lua global `name` as a JavaScript value; a function, a
+    /// thread or a cyclic table rejects with code `VALUE`.
+    #[wasm_bindgen(js_name = getGlobal)]
+    pub fn get_global(&self, name: String) -> Promise {
+        with_vm(&self.shared, move |mut vm| async move {
+            let result = match driver::drive(vm.vm(), |vm| vm.get_global(&name)).await {
+                Ok(Ok(value)) => super::convert::to_js(&value).map_err(|why| js_error("VALUE", &why)),
+                Ok(Err(why)) => Err(js_error("VALUE", &why)),
+                Err(e) => Err(heap_error(e)),
+            };
+            (vm, result)
+        })
+    }
+
     /// Closes the heap and releases its lease; work since the last
     /// checkpoint is dropped.
     pub fn close(&self) -> Promise {

@@ -5,5 +5,6 @@
 //! - [`api`]: what JavaScript sees (wasm-bindgen), used by `www/worker.js`.
 
 pub mod api;
+pub mod convert;
 pub mod driver;
 pub mod lease;
