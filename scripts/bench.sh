@@ -15,7 +15,7 @@ case "$group" in
     need_wasm
     need_chromium
     CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=3600 \
-      wasm-pack test --headless --chrome --release -- --locked --test web_bench --nocapture 2>&1 | grep -v "^\s*Compiling"
+      wasm-pack test --headless --chrome --release -- --locked --test web_bench -- --nocapture 2>&1 | grep -v "^\s*Compiling"
     ;;
   "")
     cargo bench --locked --bench heap

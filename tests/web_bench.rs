@@ -4,7 +4,7 @@
 //! pages. Prints tables; asserts nothing about time.
 #![cfg(target_arch = "wasm32")]
 
-use js_sys::{Array, Object, Reflect, Uint8Array};
+use js_sys::{Object, Reflect, Uint8Array};
 use std::future::IntoFuture;
 use vheap::heap::{HeapConfig, HeapError, PagedHeap};
 use vheap::store::idb::IdbStore;
@@ -108,11 +108,11 @@ async fn new_heap(name: &str, page_size: usize, memory: usize) -> Heap {
     heap
 }
 
-/// Writes `TOTAL` bytes sequentially through 2 MiB of memory (write-back),
+/// Writes `TOTAL` bytes sequentially through 8 MiB of memory (write-back),
 /// checkpoints, evicts everything, reads it all back (fault-in); returns
 /// (write-back ms, fault-in ms).
 async fn heap_stream(page_size: usize) -> (f64, f64) {
-    let mut heap = new_heap(&format!("bench-{page_size}"), page_size, 2 << 20).await;
+    let mut heap = new_heap(&format!("bench-{page_size}"), page_size, 8 << 20).await;
     heap.set_fault_cluster(1);
     let object = drive(&mut heap, |h| h.access(|h| h.alloc(TOTAL as u64))).await;
     let chunk = vec![0x5Au8; 4096];
@@ -186,5 +186,4 @@ async fn checkpoint_time_against_dirty_pages() {
         drive(&mut heap, |h| h.checkpoint()).await;
         console_log!("{dirty:>11}  {:>6.1}", now_ms() - start);
     }
-    let _ = Array::new();
 }
