@@ -372,7 +372,7 @@ fn mark_obj(h: &mut Heap, g: Addr, obj: Addr, leaf: bool) -> Result<bool, Fault>
 fn mark_value(h: &mut Heap, g: Addr, v: Value) -> Result<bool, Fault> {
     match v {
         Value::Str(a) => mark_obj(h, g, a, true),
-        Value::Table(a) | Value::LuaFn(a) | Value::NativeFn(a) | Value::Thread(a) => mark_obj(h, g, a, false),
+        Value::Table(a) | Value::LuaFn(a) | Value::NativeFn(a) | Value::Thread(a) | Value::Userdata(a) => mark_obj(h, g, a, false),
         _ => Ok(false),
     }
 }
@@ -385,7 +385,7 @@ fn value_alive(h: &mut Heap, g: Addr, v: Value) -> Result<bool, Fault> {
             mark_obj(h, g, a, true)?;
             Ok(true)
         }
-        Value::Table(a) | Value::LuaFn(a) | Value::NativeFn(a) | Value::Thread(a) => is_marked(h, g, a),
+        Value::Table(a) | Value::LuaFn(a) | Value::NativeFn(a) | Value::Thread(a) | Value::Userdata(a) => is_marked(h, g, a),
         _ => Ok(true),
     }
 }

@@ -112,6 +112,14 @@ pub const MAIN_STACK_SLOTS: u64 = 1_000_000;
 pub const COROUTINE_STACK_SLOTS: u64 = 200_000;
 /// Slots kept free above the top for native calls and metamethod arguments.
 pub const STACK_EXTRA: u64 = 40;
+/// Slots a stack has beyond its limit, usable only while a message handler
+/// runs (so that xpcall's handler runs even after a stack overflow, as
+/// Lua grows the stack for error handling).
+pub const ERROR_SLOTS: u64 = 200;
+/// T_CCALLS bits above this count the message handlers running (see
+/// vm::call::throw); bits 32.. count non-yieldable calls, so a handler is
+/// not yieldable, as in Lua.
+pub const MSGH_SHIFT: u32 = 48;
 
 // ----- call frames (CallInfo blocks) --------------------------------------
 pub const CI_FUNC: Addr = 0; // slot holding the function
@@ -159,6 +167,9 @@ pub mod cs {
     pub const NOYIELD: u64 = 512;
     /// A native that asked to go on in the next step (NativeResult::Again).
     pub const PENDING: u64 = 1024;
+    /// The runner of an xpcall message handler: when the handler returns,
+    /// its result is the error that unwinds to the xpcall.
+    pub const MSGH: u64 = 2048;
 }
 
 /// Results wanted: all of them.

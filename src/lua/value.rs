@@ -20,6 +20,10 @@ pub enum Value {
     /// A native (Rust) function object.
     NativeFn(Addr),
     Thread(Addr),
+    /// Full userdata (the standard files). Its storage is a table object
+    /// (metatable and fields); only the tag makes it a userdata, so `type`
+    /// needs no lookup and no table operation accepts it.
+    Userdata(Addr),
 }
 
 /// Bytes a value takes in the heap: a tag word and a payload word.
@@ -35,6 +39,7 @@ const TAG_TABLE: u64 = 6;
 const TAG_LUAFN: u64 = 7;
 const TAG_NATIVEFN: u64 = 8;
 const TAG_THREAD: u64 = 9;
+const TAG_USERDATA: u64 = 10;
 
 impl Value {
     pub fn encode(self) -> (u64, u64) {
@@ -49,6 +54,7 @@ impl Value {
             Value::LuaFn(a) => (TAG_LUAFN, a),
             Value::NativeFn(a) => (TAG_NATIVEFN, a),
             Value::Thread(a) => (TAG_THREAD, a),
+            Value::Userdata(a) => (TAG_USERDATA, a),
         }
     }
 
@@ -64,6 +70,7 @@ impl Value {
             TAG_LUAFN => Value::LuaFn(payload),
             TAG_NATIVEFN => Value::NativeFn(payload),
             TAG_THREAD => Value::Thread(payload),
+            TAG_USERDATA => Value::Userdata(payload),
             _ => return Err(Fault::Invalid("a heap value has an unknown tag")),
         })
     }
@@ -80,7 +87,7 @@ impl Value {
     /// The heap object this value refers to, if any.
     pub fn object(self) -> Option<Addr> {
         match self {
-            Value::Str(a) | Value::Table(a) | Value::LuaFn(a) | Value::NativeFn(a) | Value::Thread(a) => Some(a),
+            Value::Str(a) | Value::Table(a) | Value::LuaFn(a) | Value::NativeFn(a) | Value::Thread(a) | Value::Userdata(a) => Some(a),
             _ => None,
         }
     }
@@ -94,6 +101,7 @@ impl Value {
             Value::Table(_) => "table",
             Value::LuaFn(_) | Value::NativeFn(_) => "function",
             Value::Thread(_) => "thread",
+            Value::Userdata(_) => "userdata",
         }
     }
 

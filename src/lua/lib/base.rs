@@ -119,9 +119,7 @@ pub fn checked_tostring_result(ctx: &mut Ctx, results: &[Value]) -> LuaResult<Ve
 
 pub fn type_(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
     let v = check_any(args, 1, "type")?;
-    // Files are tables here, userdata in the reference.
-    let name = if super::oslib::file_fd(ctx, v)?.is_some() { "userdata" } else { v.type_name() };
-    let s = ctx.new_str(name.as_bytes())?;
+    let s = ctx.new_str(v.type_name().as_bytes())?;
     ret1(s)
 }
 
@@ -263,16 +261,30 @@ pub fn xpcall(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
     Ok(NativeResult::Call { func: f, args: args.get(2..).unwrap_or(&[]).to_vec(), k: 0, protected: true })
 }
 
-pub fn xpcall_k(_ctx: &mut Ctx, k: u64, input: ContinuationInput, args: &[Value]) -> LuaResult<NativeResult> {
-    match (k, input) {
-        (0, Ok(mut results)) => {
+/// The error reaching xpcall has been through its message handler already
+/// (called where the error happened, see vm::call::throw).
+pub fn xpcall_k(_ctx: &mut Ctx, _k: u64, input: ContinuationInput, _args: &[Value]) -> LuaResult<NativeResult> {
+    match input {
+        Ok(mut results) => {
             results.insert(0, Value::Bool(true));
             ret(results)
         }
-        (0, Err(e)) => Ok(NativeResult::Call { func: arg(args, 2), args: vec![e], k: 1, protected: true }),
-        (_, Ok(results)) => ret(vec![Value::Bool(false), results.first().copied().unwrap_or(Value::Nil)]),
-        (_, Err(e)) => ret(vec![Value::Bool(false), e]),
+        Err(e) => ret(vec![Value::Bool(false), e]),
     }
+}
+
+/// The hidden runner of a message handler: `msgh(handler, error, xpcall
+/// frame)` calls `handler(error)`; its frame is marked so that the result
+/// unwinds to the xpcall instead of returning here.
+pub fn msgh(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
+    let ci = ctx.ci()?;
+    let status = ctx.h.read_u64(ci + CI_STATUS)?;
+    ctx.h.write_u64(ci + CI_STATUS, status | cs::MSGH)?;
+    Ok(NativeResult::Call { func: arg(args, 1), args: vec![arg(args, 2)], k: 0, protected: false })
+}
+
+pub fn msgh_k(_ctx: &mut Ctx, _k: u64, _input: ContinuationInput, _args: &[Value]) -> LuaResult<NativeResult> {
+    Err(Fault::Invalid("a message handler's runner was continued").into())
 }
 
 /// Empty slots `next` crosses per step (a long run of them takes several).

@@ -13,6 +13,7 @@ use crate::lua::vm::call::{continue_native, precall, return_values, where_};
 pub fn new_thread(ctx: &mut Ctx, f: Value, slots: u64) -> Result<Addr, Fault> {
     let th = new_object(ctx.h, ctx.g, Kind::Thread, T_SIZE)?;
     let before = ctx.h.bytes_in_use()?;
+    let slots = slots + ERROR_SLOTS;
     let stack = ctx.h.alloc(slots * VALUE_SIZE)?;
     // Only the stack pages a thread touches cost anything: the collector
     // does not count the reservation as Lua data.

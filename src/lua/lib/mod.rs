@@ -162,6 +162,7 @@ natives![
     ("string", "pack", pack::pack, None),
     ("string", "unpack", pack::unpack, None),
     ("string", "packsize", pack::packsize, None),
+    ("-", "msgh", base::msgh, Some(base::msgh_k)),
 ];
 
 pub fn native_def(id: u64) -> Option<&'static NativeDef> {

@@ -234,8 +234,9 @@ pub fn exit(_ctx: &mut Ctx, _args: &[Value]) -> LuaResult<NativeResult> {
 // ----- io: the standard files ---------------------------------------------
 //
 // The program's stdout is the output buffer; stdin is empty (programs run
-// with stdin from /dev/null); stderr output is dropped. Files are tables
-// with a shared metatable (named "FILE*"), which `type` reports as userdata.
+// with stdin from /dev/null); stderr output is dropped. Files are userdata
+// with a shared metatable (named "FILE*"), their fields (fd, closed) kept in
+// the userdata's storage.
 
 fn file_mt(ctx: &mut Ctx) -> LuaResult<Addr> {
     let registry = ctx.h.read_u64(ctx.g + crate::lua::state::G_REGISTRY)?;
@@ -263,7 +264,7 @@ fn file_mt(ctx: &mut Ctx) -> LuaResult<Addr> {
 fn std_file(ctx: &mut Ctx, fd: i64) -> LuaResult<Value> {
     let registry = ctx.h.read_u64(ctx.g + crate::lua::state::G_REGISTRY)?;
     let key = ctx.new_str(format!("vheap.file{fd}").as_bytes())?;
-    if let v @ Value::Table(_) = table::get(ctx.h, registry, key)? {
+    if let v @ Value::Userdata(_) = table::get(ctx.h, registry, key)? {
         return Ok(v);
     }
     let mt = file_mt(ctx)?;
@@ -271,13 +272,13 @@ fn std_file(ctx: &mut Ctx, fd: i64) -> LuaResult<Value> {
     let k = ctx.new_str(b"fd")?;
     table::set(ctx.h, f, k, Value::Int(fd))?.ok();
     table::set_metatable(ctx.h, f, mt)?;
-    table::set(ctx.h, registry, key, Value::Table(f))?.ok();
-    Ok(Value::Table(f))
+    table::set(ctx.h, registry, key, Value::Userdata(f))?.ok();
+    Ok(Value::Userdata(f))
 }
 
 /// The descriptor of a file object, and whether it is closed.
 pub fn file_fd(ctx: &mut Ctx, v: Value) -> LuaResult<Option<(i64, bool)>> {
-    let Value::Table(t) = v else { return Ok(None) };
+    let Value::Userdata(t) = v else { return Ok(None) };
     let mt = table::metatable(ctx.h, t)?;
     if mt == 0 || mt != file_mt(ctx)? {
         return Ok(None);

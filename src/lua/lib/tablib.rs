@@ -301,9 +301,6 @@ fn move_run(ctx: &mut Ctx, args: &[Value], st: &Saved) -> LuaResult<NativeResult
     }
 }
 
-fn len_of_table(ctx: &mut Ctx, t: Addr) -> LuaResult<i64> {
-    Ok(table::length(ctx.h, t)? as i64)
-}
 
 const CAT_I: usize = 3;
 const CAT_LAST: usize = 4;
@@ -506,10 +503,15 @@ const S_I: usize = 4;
 const S_J: usize = 5;
 const S_RND: usize = 6;
 const S_SP: usize = 7;
-const S_PIVOT: usize = 8;
-/// 1 while a comparison call runs.
-const S_AWAIT: usize = 9;
-const S_STACK: usize = 10;
+/// The values read, as the reference keeps them on its stack: two
+/// elements and the pivot.
+const S_A: usize = 8;
+const S_B: usize = 9;
+const S_PIVOT: usize = 10;
+/// What the call running answers: nothing (a write), the comparison, the
+/// length, or a read into S_A, S_B or S_PIVOT.
+const S_AWAIT: usize = 11;
+const S_STACK: usize = 12;
 /// Entries of the explicit stack: (lo, up, n, rnd) of a pending interval.
 const S_ENTRY: usize = 4;
 const S_MAX_DEPTH: usize = 64;
@@ -522,50 +524,95 @@ const SORT_SLICE_HASHED: u32 = 4;
 /// Intervals shorter than this use the middle element as pivot.
 const RANLIMIT: u64 = 100;
 
-// Machine states.
+const AWAIT_NONE: i64 = 0;
+const AWAIT_LESS: i64 = 1;
+const AWAIT_LEN: i64 = 2;
+/// Reads await AWAIT_READ + the slot they fill.
+const AWAIT_READ: i64 = 16;
+
+// Machine states: the reference's auxsort and partition, one table access
+// or comparison each (any of them may call a metamethod or the comparator).
 const HEAD: i64 = 0;
-const ENDS_COMPARED: i64 = 1;
-const PIVOT_LO_COMPARED: i64 = 2;
-const UP_PIVOT_COMPARED: i64 = 3;
-const SCAN_UP: i64 = 4;
-const SCAN_UP_COMPARED: i64 = 5;
-const SCAN_DOWN: i64 = 6;
-const SCAN_DOWN_COMPARED: i64 = 7;
-const POP: i64 = 8;
+const READ_LO: i64 = 1;
+const READ_UP: i64 = 2;
+const ENDS_COMPARED: i64 = 3;
+const SWAP_ENDS: i64 = 4;
+const SWAP_ENDS_2: i64 = 5;
+const CHOOSE_PIVOT: i64 = 6;
+const READ_P: i64 = 7;
+const READ_LO_2: i64 = 8;
+const PIVOT_LO_COMPARED: i64 = 9;
+const SWAP_P_LO: i64 = 10;
+const SWAP_P_LO_2: i64 = 11;
+const READ_UP_2: i64 = 12;
+const UP_PIVOT_COMPARED: i64 = 13;
+const SWAP_P_UP: i64 = 14;
+const SWAP_P_UP_2: i64 = 15;
+const MEDIAN_DONE: i64 = 16;
+const READ_PIVOT: i64 = 17;
+const READ_UP_1: i64 = 18;
+const PLACE_PIVOT: i64 = 19;
+const PLACE_PIVOT_2: i64 = 20;
+const SCAN_UP: i64 = 21;
+const SCAN_UP_COMPARED: i64 = 22;
+const SCAN_UP_DONE: i64 = 23;
+const SCAN_DOWN: i64 = 24;
+const SCAN_DOWN_COMPARED: i64 = 25;
+const SCAN_DOWN_DONE: i64 = 26;
+const FINAL_SWAP_2: i64 = 27;
+const SPLIT: i64 = 28;
+const SWAP_IJ_2: i64 = 29;
+const POP: i64 = 30;
 
 pub fn sort(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
     let t = check_table(ctx, args, 1, "sort")?;
-    let n = len_of_table(ctx, t)?;
-    if n > 1 {
-        if n >= i64::from(i32::MAX) {
-            return arg_error(1, "sort", "array too big");
+    let cmp = arg(args, 2);
+    // The reference checks the comparator after the length (which may call __len).
+    let st = Saved::open(ctx, args.len(), S_SLOTS)?;
+    match len_of(ctx, Value::Table(t))? {
+        Got::Now(n) => sort_start(ctx, args, &st, n, cmp),
+        Got::Call(f, a) => {
+            st.set_int(ctx, S_AWAIT, AWAIT_LEN)?;
+            Ok(call(f, a))
         }
-        let cmp = arg(args, 2);
-        if !cmp.is_nil() && !cmp.is_function() {
-            return type_error(ctx, args, 2, "sort", "function");
-        }
-        let st = Saved::open(ctx, args.len(), S_SLOTS)?;
-        st.set_int(ctx, S_LO, 1)?;
-        st.set_int(ctx, S_UP, n)?;
-        st.set_int(ctx, S_N, n)?;
-        return sort_run(ctx, args, &st, None);
     }
-    ret(vec![])
+}
+
+fn sort_start(ctx: &mut Ctx, args: &[Value], st: &Saved, n: i64, cmp: Value) -> LuaResult<NativeResult> {
+    if n <= 1 {
+        return ret(vec![]);
+    }
+    if n >= i64::from(i32::MAX) {
+        return arg_error(1, "sort", "array too big");
+    }
+    if !cmp.is_nil() && !cmp.is_function() {
+        return type_error(ctx, args, 2, "sort", "function");
+    }
+    st.set_int(ctx, S_LO, 1)?;
+    st.set_int(ctx, S_UP, n)?;
+    st.set_int(ctx, S_N, n)?;
+    sort_run(ctx, args, st, None)
 }
 
 pub fn sort_k(ctx: &mut Ctx, _k: u64, input: ContinuationInput, args: &[Value]) -> LuaResult<NativeResult> {
     let results = input.map_err(Trap::Error)?;
+    let first = results.first().copied().unwrap_or(Value::Nil);
     let st = Saved::open(ctx, args.len(), S_SLOTS)?;
-    let answer = if st.int(ctx, S_AWAIT)? == 1 {
-        st.set_int(ctx, S_AWAIT, 0)?;
-        Some(results.first().is_some_and(|v| v.truthy()))
-    } else {
-        None
-    };
+    let awaited = st.int(ctx, S_AWAIT)?;
+    st.set_int(ctx, S_AWAIT, AWAIT_NONE)?;
+    let mut answer = None;
+    match awaited {
+        AWAIT_LESS => answer = Some(first.truthy()),
+        AWAIT_LEN => {
+            let n = len_value(ctx, first)?;
+            return sort_start(ctx, args, &st, n, arg(args, 2));
+        }
+        r if r >= AWAIT_READ => st.set_val(ctx, (r - AWAIT_READ) as usize, first)?,
+        _ => {}
+    }
     sort_run(ctx, args, &st, answer)
 }
 
-/// Is `a < b` (by the comparator, or `<`)? `Err`: the call that will tell.
 /// A comparison's share of a slice: long strings count a unit per 4 KiB
 /// they may have to compare, so a slice does not read too many pages.
 fn compare_cost(ctx: &mut Ctx, a: Value, b: Value) -> LuaResult<u32> {
@@ -578,6 +625,7 @@ fn compare_cost(ctx: &mut Ctx, a: Value, b: Value) -> LuaResult<u32> {
     })
 }
 
+/// Is `a < b` (by the comparator, or `<`)? `Err`: the call that will tell.
 fn sort_less(ctx: &mut Ctx, args: &[Value], a: Value, b: Value) -> LuaResult<Result<bool, NativeResult>> {
     let cmp = arg(args, 2);
     let func = if cmp.is_nil() {
@@ -591,18 +639,6 @@ fn sort_less(ctx: &mut Ctx, args: &[Value], a: Value, b: Value) -> LuaResult<Res
     Ok(Err(NativeResult::Call { func, args: vec![a, b], k: 0, protected: false }))
 }
 
-fn elem(ctx: &mut Ctx, t: Addr, i: i64) -> LuaResult<Value> {
-    Ok(table::get_int(ctx.h, t, i)?)
-}
-
-fn swap(ctx: &mut Ctx, t: Addr, i: i64, j: i64) -> LuaResult<()> {
-    let a = elem(ctx, t, i)?;
-    let b = elem(ctx, t, j)?;
-    table::set_int(ctx.h, t, i, b)?;
-    table::set_int(ctx.h, t, j, a)?;
-    Ok(())
-}
-
 /// A pivot position away from the middle, for intervals that partitioned
 /// badly (the reference draws `rnd` from the clock; here it is fixed).
 fn choose_pivot(lo: i64, up: i64, rnd: u64) -> i64 {
@@ -610,112 +646,185 @@ fn choose_pivot(lo: i64, up: i64, rnd: u64) -> i64 {
     (rnd % (r4 * 2)) as i64 + lo + r4 as i64
 }
 
+/// The machine. Its registers live in Rust while a slice runs and go back
+/// to the frame whenever it returns (a call, a pause).
 fn sort_run(ctx: &mut Ctx, args: &[Value], st: &Saved, mut answer: Option<bool>) -> LuaResult<NativeResult> {
-    let Value::Table(t) = arg(args, 1) else { return ret(vec![]) };
+    let t = arg(args, 1);
+    let Value::Table(tab) = t else { return ret(vec![]) };
     let n = st.int(ctx, S_N)?;
-    let mut budget = if table::array_covers(ctx.h, t, n)? { SORT_SLICE } else { SORT_SLICE_HASHED };
-    // Compares a < b; on to state `next` with the answer (now or after a call).
-    macro_rules! ask {
-        ($a:expr, $b:expr, $next:expr) => {{
-            let (a, b) = ($a, $b);
-            st.set_int(ctx, S_PC, $next)?;
+    let mut budget = if table::array_covers(ctx.h, tab, n)? && table::metatable(ctx.h, tab)? == 0 { SORT_SLICE } else { SORT_SLICE_HASHED };
+    let mut pc = st.int(ctx, S_PC)?;
+    let (mut lo, mut up) = (st.int(ctx, S_LO)?, st.int(ctx, S_UP)?);
+    let (mut p, mut i, mut j) = (st.int(ctx, S_P)?, st.int(ctx, S_I)?, st.int(ctx, S_J)?);
+    let mut regs = [st.val(ctx, S_A)?, st.val(ctx, S_B)?, st.val(ctx, S_PIVOT)?];
+    let reg = |slot: usize| slot - S_A;
+    // Saves the registers and hands the call (or pause) to the VM.
+    macro_rules! leave {
+        ($result:expr, $await:expr) => {{
+            st.set_int(ctx, S_PC, pc)?;
+            st.set_int(ctx, S_LO, lo)?;
+            st.set_int(ctx, S_UP, up)?;
+            st.set_int(ctx, S_P, p)?;
+            st.set_int(ctx, S_I, i)?;
+            st.set_int(ctx, S_J, j)?;
+            st.set_val(ctx, S_A, regs[0])?;
+            st.set_val(ctx, S_B, regs[1])?;
+            st.set_val(ctx, S_PIVOT, regs[2])?;
+            st.set_int(ctx, S_AWAIT, $await)?;
+            return Ok($result);
+        }};
+    }
+    // t[$idx] into register slot $slot, then state $next.
+    macro_rules! read {
+        ($idx:expr, $slot:expr, $next:expr) => {{
+            pc = $next;
+            match geti(ctx, t, $idx)? {
+                Got::Now(v) => regs[reg($slot)] = v,
+                Got::Call(f, a) => leave!(call(f, a), AWAIT_READ + $slot as i64),
+            }
+            continue;
+        }};
+    }
+    // t[$idx] = register slot $slot, then state $next.
+    macro_rules! write {
+        ($idx:expr, $slot:expr, $next:expr) => {{
+            pc = $next;
+            let v = regs[reg($slot)];
+            if let Got::Call(f, a) = seti(ctx, t, $idx, v)? {
+                leave!(call(f, a), AWAIT_NONE);
+            }
+            continue;
+        }};
+    }
+    // Is register $x < register $y? Then state $next, with the answer.
+    macro_rules! less {
+        ($x:expr, $y:expr, $next:expr) => {{
+            pc = $next;
+            let (a, b) = (regs[reg($x)], regs[reg($y)]);
             budget = budget.saturating_sub(compare_cost(ctx, a, b)?);
             match sort_less(ctx, args, a, b)? {
                 Ok(r) => answer = Some(r),
-                Err(call) => {
-                    st.set_int(ctx, S_AWAIT, 1)?;
-                    return Ok(call);
-                }
+                Err(c) => leave!(c, AWAIT_LESS),
             }
             continue;
         }};
     }
     loop {
-        let (lo, up) = (st.int(ctx, S_LO)?, st.int(ctx, S_UP)?);
-        match st.int(ctx, S_PC)? {
+        match pc {
             HEAD => {
                 if lo >= up {
-                    st.set_int(ctx, S_PC, POP)?;
+                    pc = POP;
                     continue;
                 }
                 if budget == 0 {
-                    return Ok(NativeResult::Again { k: 0 });
+                    leave!(NativeResult::Again { k: 0 }, AWAIT_NONE);
                 }
-                ask!(elem(ctx, t, up)?, elem(ctx, t, lo)?, ENDS_COMPARED)
+                pc = READ_LO;
             }
-            ENDS_COMPARED => {
+            READ_LO => read!(lo, S_A, READ_UP),
+            READ_UP => read!(up, S_B, ENDS_COMPARED),
+            // a[up] < a[lo]?
+            ENDS_COMPARED => less!(S_B, S_A, SWAP_ENDS),
+            SWAP_ENDS => {
                 if answer.take() == Some(true) {
-                    swap(ctx, t, lo, up)?;
+                    write!(lo, S_B, SWAP_ENDS_2)
                 }
+                pc = CHOOSE_PIVOT;
+            }
+            SWAP_ENDS_2 => write!(up, S_A, CHOOSE_PIVOT),
+            CHOOSE_PIVOT => {
                 if up - lo == 1 {
-                    st.set_int(ctx, S_PC, POP)?;
+                    pc = POP;
                     continue;
                 }
                 let rnd = st.int(ctx, S_RND)? as u64;
-                let p = if ((up - lo) as u64) < RANLIMIT || rnd == 0 { (lo + up) / 2 } else { choose_pivot(lo, up, rnd) };
-                st.set_int(ctx, S_P, p)?;
-                ask!(elem(ctx, t, p)?, elem(ctx, t, lo)?, PIVOT_LO_COMPARED)
+                p = if ((up - lo) as u64) < RANLIMIT || rnd == 0 { (lo + up) / 2 } else { choose_pivot(lo, up, rnd) };
+                pc = READ_P;
             }
-            PIVOT_LO_COMPARED => {
-                let p = st.int(ctx, S_P)?;
+            READ_P => read!(p, S_A, READ_LO_2),
+            READ_LO_2 => read!(lo, S_B, PIVOT_LO_COMPARED),
+            // a[p] < a[lo]?
+            PIVOT_LO_COMPARED => less!(S_A, S_B, SWAP_P_LO),
+            SWAP_P_LO => {
                 if answer.take() == Some(true) {
-                    swap(ctx, t, p, lo)?;
-                } else {
-                    ask!(elem(ctx, t, up)?, elem(ctx, t, p)?, UP_PIVOT_COMPARED)
+                    write!(p, S_B, SWAP_P_LO_2)
                 }
-                start_partition(ctx, st, t, lo, up)?;
+                pc = READ_UP_2;
             }
-            UP_PIVOT_COMPARED => {
+            SWAP_P_LO_2 => write!(lo, S_A, MEDIAN_DONE),
+            READ_UP_2 => read!(up, S_B, UP_PIVOT_COMPARED),
+            // a[up] < a[p]?
+            UP_PIVOT_COMPARED => less!(S_B, S_A, SWAP_P_UP),
+            SWAP_P_UP => {
                 if answer.take() == Some(true) {
-                    let p = st.int(ctx, S_P)?;
-                    swap(ctx, t, p, up)?;
+                    write!(p, S_B, SWAP_P_UP_2)
                 }
-                start_partition(ctx, st, t, lo, up)?;
+                pc = MEDIAN_DONE;
+            }
+            SWAP_P_UP_2 => write!(up, S_A, MEDIAN_DONE),
+            MEDIAN_DONE => {
+                if up - lo == 2 {
+                    pc = POP;
+                    continue;
+                }
+                pc = READ_PIVOT;
+            }
+            READ_PIVOT => read!(p, S_PIVOT, READ_UP_1),
+            READ_UP_1 => read!(up - 1, S_B, PLACE_PIVOT),
+            PLACE_PIVOT => write!(p, S_B, PLACE_PIVOT_2),
+            PLACE_PIVOT_2 => {
+                i = lo;
+                j = up - 1;
+                write!(up - 1, S_PIVOT, SCAN_UP)
             }
             SCAN_UP => {
                 if budget == 0 {
-                    return Ok(NativeResult::Again { k: 0 });
+                    leave!(NativeResult::Again { k: 0 }, AWAIT_NONE);
                 }
-                let i = st.int(ctx, S_I)? + 1;
-                st.set_int(ctx, S_I, i)?;
-                let pivot = st.val(ctx, S_PIVOT)?;
-                ask!(elem(ctx, t, i)?, pivot, SCAN_UP_COMPARED)
+                i += 1;
+                read!(i, S_A, SCAN_UP_COMPARED)
             }
-            SCAN_UP_COMPARED => {
+            // a[i] < P?
+            SCAN_UP_COMPARED => less!(S_A, S_PIVOT, SCAN_UP_DONE),
+            SCAN_UP_DONE => {
                 if answer.take() == Some(true) {
-                    if st.int(ctx, S_I)? == up - 1 {
+                    if i == up - 1 {
                         return Err(Trap::Msg("invalid order function for sorting".into()));
                     }
-                    st.set_int(ctx, S_PC, SCAN_UP)?;
+                    pc = SCAN_UP;
                 } else {
-                    st.set_int(ctx, S_PC, SCAN_DOWN)?;
+                    pc = SCAN_DOWN;
                 }
             }
             SCAN_DOWN => {
                 if budget == 0 {
-                    return Ok(NativeResult::Again { k: 0 });
+                    leave!(NativeResult::Again { k: 0 }, AWAIT_NONE);
                 }
-                let j = st.int(ctx, S_J)? - 1;
-                st.set_int(ctx, S_J, j)?;
-                let pivot = st.val(ctx, S_PIVOT)?;
-                ask!(pivot, elem(ctx, t, j)?, SCAN_DOWN_COMPARED)
+                j -= 1;
+                read!(j, S_B, SCAN_DOWN_COMPARED)
             }
-            SCAN_DOWN_COMPARED => {
-                let (i, j) = (st.int(ctx, S_I)?, st.int(ctx, S_J)?);
+            // P < a[j]?
+            SCAN_DOWN_COMPARED => less!(S_PIVOT, S_B, SCAN_DOWN_DONE),
+            SCAN_DOWN_DONE => {
                 if answer.take() == Some(true) {
                     if j < i {
                         return Err(Trap::Msg("invalid order function for sorting".into()));
                     }
-                    st.set_int(ctx, S_PC, SCAN_DOWN)?;
+                    pc = SCAN_DOWN;
                 } else if j < i {
                     // Partitioned: the pivot goes to i, then the two sides.
-                    swap(ctx, t, up - 1, i)?;
-                    split(ctx, st, lo, up, i)?;
+                    write!(up - 1, S_A, FINAL_SWAP_2)
                 } else {
-                    swap(ctx, t, i, j)?;
-                    st.set_int(ctx, S_PC, SCAN_UP)?;
+                    write!(i, S_B, SWAP_IJ_2)
                 }
             }
+            FINAL_SWAP_2 => write!(i, S_PIVOT, SPLIT),
+            SPLIT => {
+                split(ctx, st, lo, up, i)?;
+                (lo, up) = (st.int(ctx, S_LO)?, st.int(ctx, S_UP)?);
+                pc = HEAD;
+            }
+            SWAP_IJ_2 => write!(j, S_A, SCAN_UP),
             _ => {
                 // An interval is sorted: go on with the one it interrupted.
                 let sp = st.int(ctx, S_SP)? as usize;
@@ -723,31 +832,15 @@ fn sort_run(ctx: &mut Ctx, args: &[Value], st: &Saved, mut answer: Option<bool>)
                     return ret(vec![]);
                 }
                 let e = S_STACK + (sp - 1) * S_ENTRY;
-                let (lo, up, n, rnd) = (st.int(ctx, e)?, st.int(ctx, e + 1)?, st.int(ctx, e + 2)?, st.int(ctx, e + 3)?);
+                let (nlo, nup, n, rnd) = (st.int(ctx, e)?, st.int(ctx, e + 1)?, st.int(ctx, e + 2)?, st.int(ctx, e + 3)?);
                 st.set_int(ctx, S_SP, sp as i64 - 1)?;
-                st.set_int(ctx, S_LO, lo)?;
-                st.set_int(ctx, S_UP, up)?;
+                (lo, up) = (nlo, nup);
                 let rnd = if (up - lo) / 128 > n { (lo as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ up as u64 | 1 } else { rnd as u64 };
                 st.set_int(ctx, S_RND, rnd as i64)?;
-                st.set_int(ctx, S_PC, HEAD)?;
+                pc = HEAD;
             }
         }
     }
-}
-
-/// After the median of three: unless the interval has only three
-/// elements, the pivot goes to up - 1 and the scans start.
-fn start_partition(ctx: &mut Ctx, st: &Saved, t: Addr, lo: i64, up: i64) -> LuaResult<()> {
-    if up - lo == 2 {
-        return st.set_int(ctx, S_PC, POP);
-    }
-    let p = st.int(ctx, S_P)?;
-    let pivot = elem(ctx, t, p)?;
-    st.set_val(ctx, S_PIVOT, pivot)?;
-    swap(ctx, t, p, up - 1)?;
-    st.set_int(ctx, S_I, lo)?;
-    st.set_int(ctx, S_J, up - 1)?;
-    st.set_int(ctx, S_PC, SCAN_UP)
 }
 
 /// Sorts the smaller side first; the larger one waits on the stack (with
@@ -766,6 +859,5 @@ fn split(ctx: &mut Ctx, st: &Saved, lo: i64, up: i64, p: i64) -> LuaResult<()> {
     st.set_int(ctx, e + 3, rnd)?;
     st.set_int(ctx, S_SP, sp as i64 + 1)?;
     st.set_int(ctx, S_LO, now.0)?;
-    st.set_int(ctx, S_UP, now.1)?;
-    st.set_int(ctx, S_PC, HEAD)
+    st.set_int(ctx, S_UP, now.1)
 }

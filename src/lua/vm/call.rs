@@ -68,7 +68,8 @@ impl Ctx<'_> {
 
     /// Errors with "stack overflow" unless `slots` slots from `from` fit.
     pub fn check_stack(&mut self, from: Addr, slots: u64) -> LuaResult<()> {
-        if from + (slots + STACK_EXTRA) * VALUE_SIZE > self.stack_end()? {
+        let reserve = if self.h.read_u64(self.th + T_CCALLS)? >> MSGH_SHIFT == 0 { ERROR_SLOTS } else { 0 };
+        if from + (slots + STACK_EXTRA + reserve) * VALUE_SIZE > self.stack_end()? {
             return Err(Trap::Msg("stack overflow".into()));
         }
         Ok(())
@@ -135,13 +136,14 @@ fn c_level(yieldable: bool) -> u64 {
 /// `nresults` results (MULTRET: all). A Lua function gets a new frame that the
 /// next step starts running; a native runs now.
 pub fn precall(ctx: &mut Ctx, func_slot: Addr, mut nargs: u64, nresults: u64) -> LuaResult<()> {
-    loop {
+    for _ in 0..MAX_CALL_CHAIN {
         match ctx.get(func_slot)? {
             Value::LuaFn(cl) => return push_lua_frame(ctx, cl, func_slot, nargs, nresults),
             Value::NativeFn(nf) => return call_native(ctx, nf, func_slot, nargs, nresults),
             other => {
                 let tm = super::meta::get_tm(ctx, other, "__call")?;
-                if !tm.is_function() && !matches!(tm, Value::Table(_)) {
+                // Only a missing __call fails here; a non-callable one fails on the retry.
+                if tm.is_nil() {
                     return Err(Trap::Msg(format!("attempt to call a {} value", super::meta::type_name_of(ctx, other)?)));
                 }
                 // Insert the handler below the arguments: handler(obj, args...).
@@ -155,7 +157,12 @@ pub fn precall(ctx: &mut Ctx, func_slot: Addr, mut nargs: u64, nresults: u64) ->
             }
         }
     }
+    // Each `__call` in a chain adds an argument: the reference runs out of
+    // stack; this stops before moving the arguments that many times.
+    Err(Trap::Msg("stack overflow".into()))
 }
+
+const MAX_CALL_CHAIN: usize = 1000;
 
 fn push_lua_frame(ctx: &mut Ctx, cl: Addr, func_slot: Addr, nargs: u64, nresults: u64) -> LuaResult<()> {
     let proto = ctx.h.read_u64(cl + CL_PROTO)?;
@@ -276,7 +283,13 @@ pub fn handle_native_result(ctx: &mut Ctx, ci: Addr, result: NativeResult) -> Lu
             ctx.enter_c_level(yieldable)?;
             ctx.h.write_u64(ci + CI_K, k)?;
             ctx.h.write_u64(ci + CI_K1, slot)?;
-            precall(ctx, slot, args.len() as u64, MULTRET)
+            match precall(ctx, slot, args.len() as u64, MULTRET) {
+                // Raised with a native running: no position, as in the reference.
+                Err(Trap::Msg(m)) if (m.starts_with("attempt to call") || m == "stack overflow") && ctx.ci()? == ci => {
+                    Err(Trap::Error(ctx.new_str(m.as_bytes())?))
+                }
+                other => other,
+            }
         }
         NativeResult::TailCall { func, args } => {
             let slot = ctx.h.read_u64(ci + CI_FUNC)?;
@@ -389,6 +402,16 @@ fn after_return(ctx: &mut Ctx, ci: Addr, first: Addr, n: u64) -> LuaResult<()> {
 /// Runs the continuation of native frame `ci` with a call's outcome.
 pub fn continue_native(ctx: &mut Ctx, ci: Addr, input: ContinuationInput) -> LuaResult<()> {
     let status = ctx.h.read_u64(ci + CI_STATUS)?;
+    if status & cs::MSGH != 0 {
+        // A message handler returned: its result is the error to unwind.
+        let value = match input {
+            Ok(values) => values.first().copied().unwrap_or(Value::Nil),
+            Err(e) => e,
+        };
+        let args = crate::lua::lib::frame_args(ctx, ci)?;
+        let Some(&Value::Int(target)) = args.get(2) else { return Err(Fault::Invalid("message handler runner without its xpcall").into()) };
+        return super::close::start_unwinding(ctx, target as Addr, value);
+    }
     ctx.h.write_u64(ci + CI_STATUS, status & !(cs::CONTINUE | cs::PROTECTED | cs::NOYIELD | cs::PENDING))?;
     if status & cs::PROTECTED != 0 {
         let outer = ctx.h.read_u64(ci + CI_HANDLER_PREV)?;
@@ -464,7 +487,19 @@ pub fn throw(ctx: &mut Ctx, mut value: Value) -> Result<Step, Fault> {
     loop {
         let ci = ctx.h.read_u64(ctx.th + T_HANDLER)?;
         let outcome = if ci != 0 {
-            super::close::start_unwinding(ctx, ci, value)
+            match message_handler(ctx, ci)? {
+                Some(handler) => match call_message_handler(ctx, ci, handler, value) {
+                    Err(Trap::Fault(f)) => return Err(f),
+                    // No room to run the handler (it keeps failing, or the
+                    // stacks are exhausted): Lua's LUA_ERRERR.
+                    Err(_) => {
+                        let msg = ctx.new_str(b"error in error handling")?;
+                        super::close::start_unwinding(ctx, ci, msg)
+                    }
+                    ok => ok,
+                },
+                None => super::close::start_unwinding(ctx, ci, value),
+            }
         } else if ctx.h.read_u64(ctx.g + G_MAIN_THREAD)? == ctx.th {
             func::close_upvals(ctx.h, ctx.th, 0)?;
             if crate::lua::gc::close_on_error(ctx, value)? {
@@ -485,6 +520,43 @@ pub fn throw(ctx: &mut Ctx, mut value: Value) -> Result<Step, Fault> {
             Err(Trap::Msg(m)) => value = message_value(ctx, &m, 0)?,
         }
     }
+}
+
+/// The message handler of protected frame `ci`, if it is an xpcall's.
+fn message_handler(ctx: &mut Ctx, ci: Addr) -> Result<Option<Value>, Fault> {
+    static XPCALL: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
+    let func_slot = ctx.h.read_u64(ci + CI_FUNC)?;
+    let Value::NativeFn(nf) = ctx.get(func_slot)? else { return Ok(None) };
+    if ctx.h.read_u64(nf + NF_ID)? != *XPCALL.get_or_init(|| crate::lua::lib::native_id("", "xpcall")) {
+        return Ok(None);
+    }
+    ctx.get(func_slot + 2 * VALUE_SIZE).map(Some)
+}
+
+/// Calls xpcall frame `target`'s message handler with the error `value`
+/// where the error happened, before anything unwinds (the handler sees the
+/// erroring frames; to-be-closed variables are closed afterwards, with its
+/// result). A hidden native runs it; when the handler returns, the runner
+/// unwinds to `target` with the result (see `continue_native`). An error in
+/// the handler calls the handler again, as in Lua, until the levels run
+/// out ("error in error handling").
+fn call_message_handler(ctx: &mut Ctx, target: Addr, handler: Value, value: Value) -> LuaResult<()> {
+    let levels = ctx.h.read_u64(ctx.th + T_CCALLS)?;
+    ctx.h.write_u64(ctx.th + T_CCALLS, levels + (1 << MSGH_SHIFT))?;
+    let ci = ctx.ci()?;
+    let mut slot = ctx.h.read_u64(ci + CI_TOP)?;
+    let mark = ctx.h.read_u64(ctx.th + T_TOP)?;
+    if mark > slot {
+        slot = mark;
+    }
+    ctx.h.write_u64(ctx.th + T_TOP, 0)?;
+    ctx.check_stack(slot, 4)?;
+    let runner = crate::lua::lib::base::native_value(ctx, "-", "msgh")?;
+    ctx.set(slot, runner)?;
+    ctx.set(slot + VALUE_SIZE, handler)?;
+    ctx.set(slot + 2 * VALUE_SIZE, value)?;
+    ctx.set(slot + 3 * VALUE_SIZE, Value::Int(target as i64))?;
+    precall(ctx, slot, 3, 0)
 }
 
 /// Every native function's definition, for `lib` to register.

@@ -20,7 +20,7 @@ use crate::heap::Addr;
 /// The metatable of a value (tables have their own, strings share one).
 pub fn metatable_of(ctx: &mut Ctx, v: Value) -> LuaResult<Addr> {
     Ok(match v {
-        Value::Table(t) => table::metatable(ctx.h, t)?,
+        Value::Table(t) | Value::Userdata(t) => table::metatable(ctx.h, t)?,
         Value::Str(_) => ctx.h.read_u64(ctx.g + G_STRING_META)?,
         _ => 0,
     })
@@ -38,7 +38,7 @@ pub fn get_tm(ctx: &mut Ctx, v: Value, name: &str) -> LuaResult<Value> {
 
 /// A value's type name for messages, honouring `__name`.
 pub fn type_name_of(ctx: &mut Ctx, v: Value) -> LuaResult<String> {
-    if let Value::Table(_) = v {
+    if let Value::Table(_) | Value::Userdata(_) = v {
         if let Value::Str(s) = get_tm(ctx, v, "__name")? {
             return Ok(String::from_utf8_lossy(&string::bytes(ctx.h, s)?).into_owned());
         }
