@@ -15,11 +15,22 @@ test -f www/pkg/vheap_bg.wasm
 wasm=www/pkg/vheap_bg.wasm
 # Rust's wasm target uses post-MVP features; name them so an older binaryen accepts the module.
 features="--enable-bulk-memory --enable-mutable-globals --enable-nontrapping-float-to-int --enable-sign-ext --enable-reference-types --enable-multivalue"
-if wasm-opt -Oz $features "$wasm" -o "$wasm.opt" 2>/dev/null; then
+# Binaryen 108 (Debian 12's) writes table exports wrongly: wasm-bindgen's
+# externref table comes out exported as the function table, and the glue
+# then fails at start-up ("WebAssembly.Table.set(): Argument 1 is invalid").
+# So the optimised module is kept only if that export still names an anyref table.
+externref_table_ok() {
+  local printed table
+  printed=$(wasm-opt $features "$1" --print 2>/dev/null | grep -E '^ \((table|export "__wbindgen_externrefs")') || return 1
+  table=$(sed -n 's/^ (export "__wbindgen_externrefs" (table \$\([^)]*\)))$/\1/p' <<<"$printed")
+  [ -z "$table" ] && return 0
+  grep -qE "^ \(table \\\$$table .*(anyref|externref)\)" <<<"$printed"
+}
+if wasm-opt -Oz $features "$wasm" -o "$wasm.opt" 2>/dev/null && externref_table_ok "$wasm.opt"; then
   mv "$wasm.opt" "$wasm"
 else
   rm -f "$wasm.opt"
-  echo "build-web: wasm-opt could not read the module; keeping it unoptimised" >&2
+  echo "build-web: wasm-opt could not read the module or broke its externref table; keeping it unoptimised" >&2
 fi
 wasm_gz=$(gzip -9 -c "$wasm" | wc -c)
 js_gz=$(cat www/pkg/vheap.js www/vheap.js www/worker.js | gzip -9 | wc -c)

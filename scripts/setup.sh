@@ -44,9 +44,12 @@ need_chromium() {
 }
 
 # The npm packages of package.json (the page's editor, playwright-core).
+# npm rewrites node_modules/.package-lock.json on every install (the folder's
+# own time does not change), so that file tells whether the install is current.
 need_node_modules() {
-  if [ ! -d node_modules ] || [ package.json -nt node_modules ]; then
+  local stamp=node_modules/.package-lock.json
+  if [ ! -f $stamp ] || [ package.json -nt $stamp ] || [ package-lock.json -nt $stamp ]; then
     echo "setup: installing npm packages" >&2
-    npm install --no-audit --no-fund >/dev/null
+    npm ci --no-audit --no-fund --loglevel=error >/dev/null
   fi
 }

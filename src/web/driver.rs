@@ -33,6 +33,9 @@ pub type BrowserVm = LuaVm<Staged<IdbStore>>;
 /// 16-page clusters cut the first further but cost the second (docs/numbers.md).
 const FAULT_CLUSTER_BYTES: usize = 32 << 10;
 
+/// How long a slice of running may go on waiting for IndexedDB.
+const SLICE_MICROS: u64 = 50_000;
+
 /// How a heap is opened (and, if it does not exist, created).
 #[derive(Clone, Debug)]
 pub struct Options {
@@ -130,7 +133,21 @@ impl WebVm {
     /// the next faults while the program is not waiting for them.
     pub async fn run(&mut self, fuel: u64) -> Result<Slice, HeapError> {
         let mut bytes = std::mem::take(&mut self.utf8_tail);
-        let outcome = drive(&mut self.vm, |vm| vm.run(fuel, &mut |b| bytes.extend_from_slice(b))).await?;
+        // After each IndexedDB wait the VM is run again with the whole fuel,
+        // so a program that faults often would never use it up and one slice
+        // could last minutes (no pause, stats or auto-checkpoint meanwhile).
+        // A wait ends the slice once its time is up: the faulting instruction
+        // was rolled back, so this is an instruction boundary like any other.
+        let deadline = crate::heap::clock::now_micros() + SLICE_MICROS;
+        let outcome = drive(&mut self.vm, |vm| {
+            if crate::heap::clock::now_micros() > deadline {
+                return Ok(RunOutcome::Paused);
+            }
+            vm.run(fuel, &mut |b| bytes.extend_from_slice(b))
+        })
+        .await?;
+        // A slice ended that way has not handed out its output yet.
+        drive(&mut self.vm, |vm| vm.drain_output(&mut |b| bytes.extend_from_slice(b))).await?;
         let keep = self.keep_free;
         drive(&mut self.vm, |vm| vm.paged_heap().keep_free(keep)).await?;
         if self.vm.paged_heap().store().needs_service() {
