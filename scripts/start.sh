@@ -5,4 +5,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/setup.sh
 bash scripts/build-web.sh
+bash scripts/build-page.sh
 exec node scripts/serve.mjs www "${PORT:-8080}"

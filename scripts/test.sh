@@ -14,3 +14,13 @@ need_wasm
 need_chromium
 CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=900 \
   wasm-pack test --headless --chrome --release -- --locked --test web 2>&1 | grep -v "^\s*Compiling"
+
+echo "== end-to-end tests: the demo page in Debian's Chromium, driven by playwright-core =="
+need_node_modules
+need_chromium
+# The wasm package is built when missing or older than the Rust it comes from.
+if [ ! -f www/pkg/vheap_bg.wasm ] || [ -n "$(find src Cargo.toml Cargo.lock -newer www/pkg/vheap_bg.wasm -print -quit)" ]; then
+  bash scripts/build-web.sh
+fi
+bash scripts/build-page.sh
+node --test --test-concurrency=1 tests/e2e/

@@ -5,9 +5,10 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { readFileSync } from "node:fs";
 import {
   startServer, launch, openPage, assertClean, reference, runExample, waitStatus, output,
-  artifactsDir, LONG,
+  artifactsDir, EXAMPLES, LONG,
 } from "./helpers.mjs";
 
 let server;
@@ -28,8 +29,14 @@ after(async () => {
 for (const file of ["hello.lua", "coroutines.lua", "long.lua"]) {
   test(`${file} prints what lua5.4 prints`, { timeout: LONG }, async () => {
     const expected = reference(file);
-    await runExample(page, file);
+    // Ctrl-Enter in the editor runs the program (and inserts no line there).
+    const keyboard = file === "hello.lua";
+    await runExample(page, file, { keyboard });
     assert.equal(await waitStatus(page, ["done", "error"]), "done");
+    if (keyboard) {
+      const lines = readFileSync(join(EXAMPLES, file), "utf8").split("\n").length;
+      assert.equal(await page.locator(".cm-line").count(), lines);
+    }
     assert.equal(await output(page), expected.stdout);
     assert.equal(await page.isVisible("#error"), false);
     assertClean(page);

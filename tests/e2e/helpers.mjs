@@ -132,13 +132,18 @@ export async function waitIdle(page, timeout = LONG) {
 }
 
 /// Picks an example and the settings, and presses Run.
-export async function runExample(page, file, { memory, autoCheckpoint = "0" } = {}) {
+export async function runExample(page, file, { memory, autoCheckpoint = "0", keyboard = false } = {}) {
   await waitIdle(page);
   await page.selectOption("#example", file);
   await page.waitForFunction((name) => document.querySelector("#heap-name").value === name, file.replace(/\.lua$/, ""));
   if (memory) await page.selectOption("#memory", String(memory));
   await page.selectOption("#auto-checkpoint", autoCheckpoint);
-  await page.click("#run");
+  if (keyboard) {
+    await page.click(".cm-content");
+    await page.keyboard.press("Control+Enter");
+  } else {
+    await page.click("#run");
+  }
   await waitStatus(page, ["running", "done", "error"]);
 }
 

@@ -138,11 +138,13 @@ export class HeapView {
     const pad = { l: 4, r: 4, t: 16, b: 4 };
     const w = width - pad.l - pad.r;
     const h = height - pad.t - pad.b;
-    const x = (t) => pad.l + w - ((now - t) / WINDOW_MS) * w;
+    // A young run fills the chart rather than being a sliver at its edge.
+    const span = Math.min(WINDOW_MS, Math.max(10_000, now - (this.samples[0]?.t ?? now)));
+    const x = (t) => pad.l + w - ((now - t) / span) * w;
     ctx.font = "11px system-ui, sans-serif";
     ctx.fillStyle = css("--muted");
     if (!this.samples.length) {
-      ctx.fillText("faults, evictions and memory use over the last minute", pad.l + 4, pad.t + 14);
+      ctx.fillText("faults, evictions and memory use while the program runs", pad.l + 4, pad.t + 14);
       return;
     }
     // Memory in use (resident frames of all frames) as a background area.
