@@ -19,6 +19,8 @@ before(async () => {
   server = await startServer();
   browser = await launch();
   page = await openPage(browser.context, server.url);
+  // What a first visitor sees: no heap yet, the first example in the editor.
+  await page.screenshot({ path: join(artifactsDir(), "first-visit.png"), fullPage: true });
 });
 
 after(async () => {
@@ -42,6 +44,24 @@ for (const file of ["hello.lua", "coroutines.lua", "long.lua"]) {
     assertClean(page);
   });
 }
+
+test("a program that does not compile: its line is marked, no heap is left", { timeout: LONG }, async () => {
+  await page.selectOption("#example", "hello.lua");
+  await page.waitForFunction(() => !document.body.dataset.busy);
+  await page.fill("#heap-name", "broken");
+  await page.click(".cm-content");
+  await page.keyboard.press("Control+End");
+  await page.keyboard.type("\nlocal x = = 1\n");
+  await page.click("#run");
+  assert.equal(await waitStatus(page, ["error", "done"]), "error");
+  assert.match(await page.locator("#error-lead").textContent(), /does not compile \(line 9\)/);
+  assert.match(await page.locator("#error-message").textContent(), /^broken\.lua:9: /);
+  assert.equal(await page.locator(".cm-gutterElement.cm-error-gutter").textContent(), "9");
+  await page.waitForFunction(() => !document.body.dataset.busy);
+  const stored = await page.evaluate(async () => (await import("/vheap.js")).VHeap.list().then((l) => l.map((h) => h.name)));
+  assert.ok(!stored.includes("broken"), `heaps: ${stored}`);
+  assertClean(page);
+});
 
 test("error.lua shows lua5.4's error and marks its line", { timeout: LONG }, async () => {
   const expected = reference("error.lua");

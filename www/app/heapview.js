@@ -46,7 +46,7 @@ export class HeapView {
     }
     $("bar-heap").style.width = "0";
     $("bar-mem").style.width = "0";
-    $("ratio-text").textContent = name ? "Opening…" : "Run a program to see its heap.";
+    $("ratio-text").textContent = name ? "Opening…" : "Run a program to see its heap. The “Big live heap” example shows paging best.";
     $("pagemap-scale").textContent = "";
     this.drawChart();
     this.drawPageMap();
