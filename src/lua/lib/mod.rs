@@ -13,6 +13,7 @@
 pub mod base;
 pub mod builder;
 pub mod coroutine;
+pub mod debuglib;
 pub mod dump;
 pub mod mathlib;
 pub mod oslib;
@@ -163,6 +164,15 @@ natives![
     ("string", "unpack", pack::unpack, None),
     ("string", "packsize", pack::packsize, None),
     ("-", "msgh", base::msgh, Some(base::msgh_k)),
+    ("debug", "traceback", debuglib::traceback, None),
+    ("debug", "getinfo", debuglib::getinfo, None),
+    ("debug", "sethook", debuglib::sethook, None),
+    ("debug", "gethook", debuglib::gethook, None),
+    ("debug", "getregistry", debuglib::getregistry, None),
+    ("debug", "getmetatable", debuglib::getmetatable, None),
+    ("debug", "setmetatable", debuglib::setmetatable, None),
+    ("debug", "getupvalue", debuglib::getupvalue, None),
+    ("debug", "setupvalue", debuglib::setupvalue, None),
 ];
 
 pub fn native_def(id: u64) -> Option<&'static NativeDef> {
