@@ -80,7 +80,7 @@ test("error.lua shows lua5.4's error and marks its line", { timeout: LONG }, asy
 
 test("big-tree.lua pages a heap many times its memory, prints what lua5.4 prints; screenshots", { timeout: LONG * 2 }, async () => {
   const expected = reference("big-tree.lua");
-  await runExample(page, "big-tree.lua", { memory: 3 });
+  await runExample(page, "big-tree.lua", { memory: 3, autoCheckpoint: "5" });
   // Mid-run: the heap has outgrown memory and pages are moving.
   await page.waitForFunction(() => {
     const mib = (id) => {

@@ -93,6 +93,11 @@ export async function openPage(context, url, { page } = {}) {
   const problems = [];
   page.on("console", (msg) => { if (msg.type() === "error") problems.push(`console error: ${msg.text()}`); });
   page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+  page.on("crash", () => problems.push("the page crashed"));
+  // Each heap runs in a worker, whose console is its own.
+  page.on("worker", (worker) => worker.on("console", (msg) => {
+    if (msg.type() === "error") problems.push(`worker console error: ${msg.text()}`);
+  }));
   page.problems = problems;
   await page.goto(url);
   await page.waitForSelector("body[data-ready='1']", { timeout: LONG });

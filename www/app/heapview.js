@@ -33,6 +33,7 @@ export class HeapView {
 
   reset(name = "") {
     this.samples = [];      // { t, faults, evictions, resident, frames }
+    this.marks = [];        // times of checkpoints, drawn across the chart
     this.last = null;       // the previous stats, for rates
     this.stats = null;
     this.map = null;
@@ -56,6 +57,8 @@ export class HeapView {
   checkpointed(report, at = Date.now()) {
     this.checkpointAt = at;
     if (report) {
+      this.marks.push(performance.now());
+      if (this.marks.length > 100) this.marks.shift();
       this.checkpointMillis = report.millis;
       this.checkpointPages = report.pagesWritten;
     }
@@ -155,6 +158,17 @@ export class HeapView {
     ctx.lineTo(x(this.samples[this.samples.length - 1].t), pad.t + h);
     ctx.closePath();
     ctx.fill();
+    ctx.strokeStyle = css("--ok");
+    ctx.lineWidth = 1;
+    ctx.setLineDash([3, 3]);
+    for (const t of this.marks) {
+      if (now - t > span) continue;
+      ctx.beginPath();
+      ctx.moveTo(Math.round(x(t)) + 0.5, pad.t);
+      ctx.lineTo(Math.round(x(t)) + 0.5, pad.t + h);
+      ctx.stroke();
+    }
+    ctx.setLineDash([]);
     const top = Math.max(10, ...this.samples.map((s) => Math.max(s.faults, s.evictions)));
     for (const [key, color] of [["evictions", css("--evictions")], ["faults", css("--faults")]]) {
       ctx.strokeStyle = color;

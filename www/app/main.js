@@ -696,7 +696,11 @@ function wire() {
 // ---------------------------------------------------------------- start
 
 window.addEventListener("unhandledrejection", (e) => notify(explain(e.reason), "error"));
-window.addEventListener("error", (e) => notify(`Something went wrong in the page: ${e.message}`, "error"));
+window.addEventListener("error", (e) => {
+  // Browsers report a ResizeObserver that had to wait a frame as an error; nothing is wrong then.
+  if (/ResizeObserver loop/.test(e.message)) return;
+  notify(`Something went wrong in the page: ${e.message}`, "error");
+});
 
 async function start() {
   if (!("locks" in navigator) || !("indexedDB" in window)) {
