@@ -102,3 +102,21 @@ fn killed_run_resumes_from_its_last_checkpoint() {
     assert!(full.starts_with(&first[..first.len().min(full.len() - rest.len())]));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn stop_after_then_resume_prints_the_uninterrupted_output() {
+    let (dir, heap) = setup("stop-after");
+    let first = vheap().args(["run", "prog.lua", "--heap", &heap, "--stop-after", "1500000"]).current_dir(&dir).output().unwrap();
+    assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
+    assert!(String::from_utf8_lossy(&first.stderr).contains("stopped after 1500000 instructions"));
+    let before = String::from_utf8(first.stdout).unwrap();
+    assert!(!before.is_empty() && before.len() < expected().len(), "stopped midway");
+    // Seconds work too, and a later stop-after is honoured across resumes.
+    let second = vheap().args(["resume", &heap, "--checkpoint-every", "1s"]).current_dir(&dir).output().unwrap();
+    assert!(second.status.success(), "{}", String::from_utf8_lossy(&second.stderr));
+    assert_eq!(before + &String::from_utf8(second.stdout).unwrap(), expected());
+    let bad = vheap().args(["run", "prog.lua", "--checkpoint-every", "soon"]).current_dir(&dir).output().unwrap();
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("not a count"));
+    let _ = std::fs::remove_dir_all(&dir);
+}

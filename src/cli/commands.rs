@@ -14,7 +14,8 @@ use vheap::store::file::FileStore;
 use vheap::store::Store;
 
 const USAGE: &str = "usage:
-  vheap run PROGRAM.lua [--heap HEAP] [--mem SIZE] [--page-size SIZE] [--checkpoint-every N]
+  vheap run PROGRAM.lua [--heap HEAP] [--mem SIZE] [--page-size SIZE] [--checkpoint-every N|Ns]
+                   [--stop-after N]
                                    run a Lua 5.4 program on a paged heap (Ctrl-C checkpoints and stops)
   vheap resume HEAP                continue a program from its last checkpoint
   vheap stat HEAP|FILE.vheap       show a heap's (or checkpoint file's) statistics
@@ -25,7 +26,8 @@ const USAGE: &str = "usage:
 
 HEAP is a heap file path such as ./prog.heap (the .heap suffix may be omitted).
 Options: --mem SIZE (physical heap, default 8M), --no-compress (export),
-  --checkpoint-every N (instructions between automatic checkpoints).";
+  --checkpoint-every N (instructions between automatic checkpoints) or Ns (seconds),
+  --stop-after N (checkpoint and stop after N instructions; `resume` continues).";
 
 pub fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -62,12 +64,28 @@ struct Options {
     compress: bool,
     heap: Option<String>,
     page_size: u32,
-    checkpoint_every: Option<u64>,
+    checkpoint_every: Option<Every>,
+    stop_after: Option<u64>,
+}
+
+/// How often `run` takes an automatic checkpoint.
+#[derive(Clone, Copy)]
+enum Every {
+    Instructions(u64),
+    Seconds(f64),
+}
+
+fn parse_every(text: &str) -> Result<Every, String> {
+    let bad = || format!("'{text}' is not a count of instructions (100000) or of seconds (10s)");
+    match text.strip_suffix('s') {
+        Some(seconds) => seconds.parse::<f64>().ok().filter(|s| *s > 0.0 && s.is_finite()).map(Every::Seconds).ok_or_else(bad),
+        None => text.parse::<u64>().ok().filter(|n| *n > 0).map(Every::Instructions).ok_or_else(bad),
+    }
 }
 
 fn parse_options(args: &[String]) -> Result<Options, String> {
     let mut options =
-        Options { positional: Vec::new(), mem: 8 << 20, compress: true, heap: None, page_size: 16 * 1024, checkpoint_every: None };
+        Options { positional: Vec::new(), mem: 8 << 20, compress: true, heap: None, page_size: 16 * 1024, checkpoint_every: None, stop_after: None };
     let mut i = 0;
     while i < args.len() {
         match args[i].as_str() {
@@ -88,7 +106,12 @@ fn parse_options(args: &[String]) -> Result<Options, String> {
             }
             "--checkpoint-every" => {
                 let value = args.get(i + 1).ok_or("--checkpoint-every needs a count")?;
-                options.checkpoint_every = Some(value.parse().map_err(|_| format!("'{value}' is not a count"))?);
+                options.checkpoint_every = Some(parse_every(value)?);
+                i += 1;
+            }
+            "--stop-after" => {
+                let value = args.get(i + 1).ok_or("--stop-after needs a count")?;
+                options.stop_after = Some(value.parse().map_err(|_| format!("'{value}' is not a count of instructions"))?);
                 i += 1;
             }
             flag if flag.starts_with("--") => return Err(format!("unknown option {flag}\n{USAGE}")),
@@ -107,9 +130,14 @@ enum Ended {
     Done,
     Failed,
     Interrupted,
+    /// `--stop-after` reached: checkpointed, the heap is kept for `resume`.
+    Stopped,
 }
 
 fn run_program(path: &str, options: &Options) -> Result<(), String> {
+    if options.stop_after.is_some() && options.heap.is_none() {
+        return Err("--stop-after needs --heap HEAP: the stopped program is kept there for `vheap resume`".into());
+    }
     let source = std::fs::read(path).map_err(|e| format!("cannot open {path}: {e}"))?;
     let (dir, name, temporary) = match &options.heap {
         Some(h) => {
@@ -185,16 +213,25 @@ fn finish(ended: Ended, temporary: bool, dir: &Path) -> Result<(), String> {
             std::process::exit(1);
         }
         Ended::Interrupted => std::process::exit(130),
+        Ended::Stopped => Ok(()),
     }
 }
 
 /// Runs slices until the program ends or Ctrl-C, checkpointing as asked.
 fn drive(vm: &mut LuaVm<FileStore>, options: &Options, heap_path: &Path) -> Result<Ended, String> {
     let _ = ctrlc::set_handler(|| INTERRUPTED.store(true, Ordering::SeqCst));
-    let slice = options.checkpoint_every.unwrap_or(100_000).clamp(1, 100_000);
+    let mut slice: u64 = match options.checkpoint_every {
+        Some(Every::Instructions(n)) => n.clamp(1, 100_000),
+        _ => 100_000,
+    };
     let mut since_checkpoint = 0u64;
+    let mut executed = 0u64;
+    let mut last_checkpoint = std::time::Instant::now();
     let mut stdout = std::io::stdout().lock();
     loop {
+        if let Some(limit) = options.stop_after {
+            slice = slice.min(limit - executed);
+        }
         let outcome = vm
             .run(slice, &mut |bytes| {
                 let _ = stdout.write_all(bytes);
@@ -218,9 +255,26 @@ fn drive(vm: &mut LuaVm<FileStore>, options: &Options, heap_path: &Path) -> Resu
             RunOutcome::Paused => {}
         }
         since_checkpoint += slice;
-        if options.checkpoint_every.is_some_and(|n| since_checkpoint >= n) {
+        executed += slice;
+        let due = match options.checkpoint_every {
+            Some(Every::Instructions(n)) => since_checkpoint >= n,
+            Some(Every::Seconds(s)) => last_checkpoint.elapsed().as_secs_f64() >= s,
+            None => false,
+        };
+        if due {
             vm.checkpoint().map_err(|e| e.to_string())?;
             since_checkpoint = 0;
+            last_checkpoint = std::time::Instant::now();
+        }
+        if options.stop_after.is_some_and(|limit| executed >= limit) {
+            let report = vm.checkpoint().map_err(|e| e.to_string())?;
+            eprintln!(
+                "vheap: stopped after {executed} instructions; checkpoint {} written to {}; continue with: vheap resume {}",
+                report.epoch,
+                heap_path.display(),
+                heap_path.display()
+            );
+            return Ok(Ended::Stopped);
         }
         if INTERRUPTED.load(Ordering::SeqCst) {
             let report = vm.checkpoint().map_err(|e| e.to_string())?;
