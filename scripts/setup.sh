@@ -23,7 +23,7 @@ need_cargo() {
 }
 
 # The browser build: the wasm target, wasm-pack (which installs the matching
-# wasm-bindgen on its first run) and Debian's binaryen for wasm-opt.
+# wasm-bindgen on its first run).
 need_wasm() {
   need_cargo
   if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
@@ -34,7 +34,6 @@ need_wasm() {
     echo "setup: installing wasm-pack (about 2 minutes, once)" >&2
     cargo install --locked wasm-pack >/dev/null 2>&1 || cargo install wasm-pack
   fi
-  need_apt wasm-opt binaryen
 }
 
 # Debian's Chromium and its driver, for the browser tests.

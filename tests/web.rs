@@ -29,7 +29,7 @@ async fn run(vm: &mut WebVm, limit: u64) -> (RunOutcome, String) {
     let mut out = String::new();
     let mut spent = 0;
     loop {
-        let slice = vm.run(20_000).await.expect("run");
+        let slice = vm.run(20_000, 1000.0).await.expect("run");
         out.push_str(&slice.output);
         spent += 20_000;
         if slice.outcome != RunOutcome::Paused || spent >= limit {

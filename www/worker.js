@@ -80,7 +80,8 @@ async function runLoop() {
         return { status: "paused" };
       }
       const started = performance.now();
-      const slice = await serial(() => machine.run(fuel));
+      // A slice ends after `fuel` instructions or ~40 ms of waiting for pages.
+      const slice = await serial(() => machine.run(fuel, 40));
       const took = performance.now() - started;
       if (slice.output) post({ event: "output", text: slice.output });
       if (took < 10) fuel = Math.min(fuel * 2, 20_000_000);

@@ -311,7 +311,7 @@ impl IdbStore {
                 let name = error.as_ref().map(|e| e.name()).unwrap_or_default();
                 let message = error.as_ref().map(|e| e.message()).unwrap_or_else(|| "the transaction was aborted".into());
                 if name == "QuotaExceededError" {
-                    Err(StoreError::Full(format!("the browser refused more storage ({message})")))
+                    Err(StoreError::Full("the browser's storage quota for this site is used up; free space (delete heaps) and resume".into()))
                 } else {
                     Err(StoreError::Io(format!("IndexedDB transaction failed: {name} {message}")))
                 }

@@ -255,13 +255,15 @@ impl Machine {
         })
     }
 
-    /// Runs at most `fuel` instructions. Resolves to `{ status, output }`,
-    /// `status` being "paused" (call again), "done" or "error" (then also
-    /// `error: { message, traceback, line }`).
-    pub fn run(&self, fuel: f64) -> Promise {
+    /// Runs at most `fuel` instructions, stopping early once `maxMillis`
+    /// have passed (default 50) waiting for pages. Resolves to
+    /// `{ status, output }`, `status` being "paused" (call again), "done" or
+    /// "error" (then also `error: { message, traceback, line }`).
+    pub fn run(&self, fuel: f64, max_millis: Option<f64>) -> Promise {
         let fuel = if fuel.is_finite() && fuel >= 1.0 { fuel as u64 } else { 1 };
+        let max_millis = max_millis.filter(|m| m.is_finite() && *m > 0.0).unwrap_or(50.0);
         with_vm(&self.shared, move |mut vm| async move {
-            let result = run_slice(&mut vm, fuel).await;
+            let result = run_slice(&mut vm, fuel, max_millis).await;
             (vm, result)
         })
     }
@@ -384,8 +386,8 @@ impl Machine {
     }
 }
 
-async fn run_slice(vm: &mut WebVm, fuel: u64) -> Result<JsValue, JsValue> {
-    let Slice { outcome, output } = vm.run(fuel).await.map_err(heap_error)?;
+async fn run_slice(vm: &mut WebVm, fuel: u64, max_millis: f64) -> Result<JsValue, JsValue> {
+    let Slice { outcome, output } = vm.run(fuel, max_millis).await.map_err(heap_error)?;
     let out = Object::new();
     set(&out, "status", outcome_name(outcome));
     set(&out, "output", output);

@@ -132,6 +132,8 @@ impl Serialize for Outgoing<'_> {
         match self.0 {
             HostValue::Nil => s.serialize_none(),
             HostValue::Bool(b) => s.serialize_bool(*b),
+            // A plain number where it is exact, a BigInt beyond 2^53.
+            HostValue::Int(i) if i.unsigned_abs() <= (1 << 53) - 1 => s.serialize_f64(*i as f64),
             HostValue::Int(i) => s.serialize_i64(*i),
             HostValue::Float(f) => s.serialize_f64(*f),
             HostValue::Str(bytes) => s.serialize_str(&String::from_utf8_lossy(bytes)),

@@ -33,9 +33,6 @@ pub type BrowserVm = LuaVm<Staged<IdbStore>>;
 /// 16-page clusters cut the first further but cost the second (docs/numbers.md).
 const FAULT_CLUSTER_BYTES: usize = 32 << 10;
 
-/// How long a slice of running may go on waiting for IndexedDB.
-const SLICE_MICROS: u64 = 50_000;
-
 /// How a heap is opened (and, if it does not exist, created).
 #[derive(Clone, Debug)]
 pub struct Options {
@@ -129,16 +126,18 @@ impl WebVm {
         drive(&mut self.vm, |vm| vm.load(source, chunk_name)).await
     }
 
-    /// Runs up to `fuel` instructions, then writes dirty pages back ahead of
-    /// the next faults while the program is not waiting for them.
-    pub async fn run(&mut self, fuel: u64) -> Result<Slice, HeapError> {
+    /// Runs up to `fuel` instructions, or until `max_millis` have passed
+    /// (a program that faults on every few instructions waits for IndexedDB
+    /// most of the time: the slice must still end, so the page hears from
+    /// it), then writes dirty pages back ahead of the next faults.
+    pub async fn run(&mut self, fuel: u64, max_millis: f64) -> Result<Slice, HeapError> {
         let mut bytes = std::mem::take(&mut self.utf8_tail);
         // After each IndexedDB wait the VM is run again with the whole fuel,
         // so a program that faults often would never use it up and one slice
         // could last minutes (no pause, stats or auto-checkpoint meanwhile).
         // A wait ends the slice once its time is up: the faulting instruction
         // was rolled back, so this is an instruction boundary like any other.
-        let deadline = crate::heap::clock::now_micros() + SLICE_MICROS;
+        let deadline = crate::heap::clock::now_micros() + (max_millis * 1000.0) as u64;
         let outcome = drive(&mut self.vm, |vm| {
             if crate::heap::clock::now_micros() > deadline {
                 return Ok(RunOutcome::Paused);
