@@ -6,6 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/setup.sh
 need_wasm
+need_node_modules
 # Size over speed for the download, and panics abort (the worker reports
 # them): the native release profile keeps its own settings.
 export CARGO_PROFILE_RELEASE_OPT_LEVEL=z CARGO_PROFILE_RELEASE_LTO=true CARGO_PROFILE_RELEASE_CODEGEN_UNITS=1 \
@@ -13,12 +14,15 @@ export CARGO_PROFILE_RELEASE_OPT_LEVEL=z CARGO_PROFILE_RELEASE_LTO=true CARGO_PR
 wasm-pack build --release --target web --out-dir www/pkg --out-name vheap 2>&1 | grep -v "^\s*Compiling" || true
 test -f www/pkg/vheap_bg.wasm
 wasm=www/pkg/vheap_bg.wasm
-# Debian's binaryen (version 108) predates the reference types that Rust's
-# wasm target now emits: its output fails to instantiate (an externref table
-# of the wrong kind), so wasm-opt runs only when VHEAP_WASM_OPT=1 asks for it.
-if [ "${VHEAP_WASM_OPT:-0}" = 1 ]; then
+# wasm-opt from the npm package `binaryen` (a devDependency): Debian's
+# binaryen (version 108) predates the reference types Rust's wasm target
+# emits, and its output fails to instantiate.
+wasm_opt=node_modules/.bin/wasm-opt
+if [ -x "$wasm_opt" ]; then
   features="--enable-bulk-memory --enable-mutable-globals --enable-nontrapping-float-to-int --enable-sign-ext --enable-reference-types --enable-multivalue"
-  wasm-opt -Oz $features "$wasm" -o "$wasm.opt" && mv "$wasm.opt" "$wasm"
+  "$wasm_opt" -Oz $features "$wasm" -o "$wasm.opt" && mv "$wasm.opt" "$wasm"
+else
+  echo "build-web: no node_modules/.bin/wasm-opt (npm install); the wasm stays unoptimised" >&2
 fi
 wasm_gz=$(gzip -9 -c "$wasm" | wc -c)
 js_gz=$(cat www/pkg/vheap.js www/vheap.js www/worker.js | gzip -9 | wc -c)
