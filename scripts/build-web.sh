@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the browser package into www/pkg: the crate compiled to wasm with
 # wasm-bindgen's JavaScript glue and TypeScript types, then shrunk with
-# Debian's wasm-opt when it can read the module. Prints the sizes.
+# wasm-opt (npm's binaryen). Prints the sizes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/setup.sh
