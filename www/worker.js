@@ -31,7 +31,19 @@ function post(message) {
   self.postMessage(message);
 }
 
+// A trap inside the wasm module (a bug in the VM: panics abort) leaves the
+// instance unusable. The heap's last checkpoint is intact in IndexedDB, so
+// the worker refuses everything from then on and the page reopens the heap.
+let broken = null;
+
 function describe(error) {
+  if (error instanceof WebAssembly.RuntimeError) {
+    broken ??= {
+      code: "INTERNAL",
+      message: `the VM stopped on an internal error (${error.message}); close and reopen the heap to continue from its last checkpoint`,
+    };
+    return broken;
+  }
   return {
     code: error?.code ?? "INTERNAL",
     message: error?.message ?? String(error),
@@ -176,7 +188,7 @@ const ops = {
     return serial(() => machine.getGlobal(name));
   },
   async close() {
-    if (!machine) return;
+    if (!machine || broken) return;
     pauseRequested = true;
     if (running) await running.catch(() => {});
     await serial(() => machine.close());
@@ -194,6 +206,7 @@ self.onmessage = async ({ data }) => {
   const { id, op, args } = data;
   try {
     await ready;
+    if (broken && op !== "close") throw Object.assign(new Error(broken.message), { code: broken.code });
     const fn = ops[op];
     if (!fn) throw Object.assign(new Error(`unknown operation ${op}`), { code: "INTERNAL" });
     const value = await fn(...(args ?? []));
