@@ -476,3 +476,29 @@ fn global_is_set(vm: &mut LuaVm<MemStore>, name: &str) -> bool {
     };
     !vm.paged_heap().access(read).unwrap().is_nil()
 }
+
+/// Dropping many interned strings gives their memory back, the string
+/// table's buckets included (it shrinks after the cycle, as Lua's does).
+#[test]
+fn memory_of_dropped_strings_comes_back() {
+    let program = r#"
+        collectgarbage()
+        BASE = math.floor(collectgarbage("count"))
+        local names = {}
+        for i = 1, 80000 do names[i] = "name" .. i end
+        PEAK = math.floor(collectgarbage("count"))
+        names = nil
+        collectgarbage()
+        AFTER = math.floor(collectgarbage("count"))
+        local again = {}
+        for i = 1, 1000 do again[i] = "name" .. i end
+        print(#again, again[1000])
+    "#;
+    let mut vm = start(program, 1 << 20);
+    let mut out = Vec::new();
+    finish(&mut vm, &mut out);
+    assert_eq!(out, b"1000\tname1000\n");
+    let (base, peak, after) = (global_int(&mut vm, "BASE"), global_int(&mut vm, "PEAK"), global_int(&mut vm, "AFTER"));
+    assert!(peak > base + 4000, "base {base} KB, peak {peak} KB");
+    assert!(after < base + 64, "base {base} KB, after {after} KB");
+}

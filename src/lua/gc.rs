@@ -876,9 +876,6 @@ fn finish_cycle(h: &mut Heap, g: Addr) -> Result<(), Fault> {
     h.write_u64(g + THRESHOLD, threshold)?;
     let cycles = h.read_u64(g + CYCLES)?;
     h.write_u64(g + CYCLES, cycles + 1)?;
-    if h.read_u64(g + FULL)? == 2 {
-        h.write_u64(g + FULL, 0)?;
-    }
     // A step ends with its cycle (Lua's step stops at the pause state).
     h.write_u64(g + OWED, 0)?;
     if h.read_u64(g + STEP_REQ)? != 0 {
@@ -886,6 +883,13 @@ fn finish_cycle(h: &mut Heap, g: Addr) -> Result<(), Fault> {
     }
     let lua = lua_bytes(h, g)?;
     h.write_u64(g + PAID, lua)?;
+    super::string::maybe_shrink(h, g)?;
+    if h.read_u64(g + FULL)? == 2 {
+        // A full collection ends once the string table has shrunk too, so
+        // that `collectgarbage("count")` right after it is back down.
+        let moving = string_table_moving(h, g)?;
+        h.write_u64(g + FULL, if moving { 3 } else { 0 })?;
+    }
     // Everything on FINOBJ and THREADS now survived a cycle: it is old.
     let head = h.read_u64(g + FINOBJ)?;
     h.write_u64(g + FINOBJ_OLD, head)?;
@@ -963,6 +967,9 @@ fn slice_budget(h: &Heap) -> u64 {
 /// One slice of whatever the cycle is doing; returns the work done.
 fn slice(h: &mut Heap, g: Addr) -> Result<u64, Fault> {
     let budget = slice_budget(h);
+    // A shrinking string table finishes its move even with no new strings
+    // (its buckets are mostly empty: a few words each).
+    super::string::migrate_some(h, g, budget)?;
     match h.read_u64(g + PHASE)? {
         MARK => {
             if h.read_u64(g + MINOR)? != 0 {
@@ -1652,6 +1659,13 @@ fn service(h: &mut Heap, g: Addr) -> Result<bool, Fault> {
             slice(h, g)?;
             return Ok(true);
         }
+        3 => {
+            super::string::migrate_some(h, g, slice_budget(h) * 8)?;
+            if !string_table_moving(h, g)? {
+                h.write_u64(g + FULL, 0)?;
+            }
+            return Ok(true);
+        }
         _ => {}
     }
     let owed = h.read_u64(g + OWED)?;
@@ -1986,6 +2000,10 @@ pub fn collectgarbage_k(ctx: &mut Ctx, k: u64, _input: ContinuationInput, _args:
             ret1(Value::Bool(done))
         }
     }
+}
+
+fn string_table_moving(h: &mut Heap, g: Addr) -> Result<bool, Fault> {
+    Ok(h.read_u64(g + G_STRINGS_OLD)? != 0)
 }
 
 /// Lua keeps a pause or step multiplier as a byte holding a quarter of it

@@ -457,6 +457,30 @@ fn grow_table(h: &mut Heap, g: Addr) -> Result<(), Fault> {
     h.write_u64(g + G_STRINGS_CAP, cap)
 }
 
+/// Starts shrinking the bucket array when at most a quarter of it is used
+/// (as Lua's collector does after a cycle), to twice the strings left, so
+/// the memory of many dropped strings comes back. The move is made a few buckets at a time, by
+/// insertions and by the collector's slices (`migrate_some`).
+pub fn maybe_shrink(h: &mut Heap, g: Addr) -> Result<(), Fault> {
+    let cap = h.read_u64(g + G_STRINGS_CAP)?;
+    if h.read_u64(g + G_STRINGS_OLD)? != 0 || cap <= 256 || h.read_u64(g + G_STRINGS_COUNT)? * 4 > cap {
+        return Ok(());
+    }
+    let new_cap = (h.read_u64(g + G_STRINGS_COUNT)? * 2).next_power_of_two().max(256);
+    let old = h.read_u64(g + G_STRINGS)?;
+    let buckets = h.alloc_zeroed(new_cap * 8)?;
+    h.write_u64(g + G_STRINGS_OLD, old)?;
+    h.write_u64(g + G_STRINGS_OLD_CAP, cap)?;
+    h.write_u64(g + G_STRINGS_CURSOR, 0)?;
+    h.write_u64(g + G_STRINGS, buckets)?;
+    h.write_u64(g + G_STRINGS_CAP, new_cap)
+}
+
+/// Moves up to `budget` buckets of a resize under way.
+pub fn migrate_some(h: &mut Heap, g: Addr, budget: u64) -> Result<(), Fault> {
+    migrate(h, g, budget)
+}
+
 /// Moves up to `budget` old buckets into the new array.
 fn migrate(h: &mut Heap, g: Addr, budget: u64) -> Result<(), Fault> {
     let old = h.read_u64(g + G_STRINGS_OLD)?;
