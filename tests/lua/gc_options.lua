@@ -31,7 +31,7 @@ print("finalizer ran", ran)
 collectgarbage()
 local base = collectgarbage("count")
 local big = {}
-for i = 1, 20000 do big[i] = {i, tostring(i)} end
+for i = 1, 20000 do big[i] = {i, i + 0.5} end
 local full = collectgarbage("count")
 print("grew", full > base + 500)
 big = nil
