@@ -255,7 +255,7 @@ async function runProgram() {
   }
   saved.set(`source:${name}`, source);
   startRun();
-  refreshHeapsSoon();
+  refreshHeapsSoon(0);
 }
 
 async function pauseProgram() {
@@ -285,7 +285,7 @@ async function stopProgram() {
   showStatus("stopped");
   notify(`Stopped. The heap “${cur.name}” is closed at its last checkpoint${at ? ` (${clock(at)})` : ""}, as if the tab had been closed: `
     + "Open it from the list below to go on from there, or Run to start over.");
-  refreshHeaps();
+  refreshHeapsSoon(0);
 }
 
 async function checkpointNow() {
@@ -315,6 +315,7 @@ async function openHeap(name, { auto = false } = {}) {
   }
   const cur = attach(vm, name);
   showRestored(cur);
+  refreshHeapsSoon(0);
 }
 
 function showRestored(cur) {
@@ -376,13 +377,23 @@ setInterval(async () => {
 
 // ---------------------------------------------------------------- heaps list
 
+// Checkpoints come in bursts: the list is refreshed once they pause, but
+// at least every few seconds while they keep coming.
 let heapsTimer = 0;
-function refreshHeapsSoon() {
+let heapsDue = 0;
+function refreshHeapsSoon(delay = 800) {
+  const now = performance.now();
+  if (!heapsTimer) heapsDue = now + 3000;
   clearTimeout(heapsTimer);
-  heapsTimer = setTimeout(() => refreshHeaps().catch(() => {}), 800);
+  heapsTimer = setTimeout(() => {
+    heapsTimer = 0;
+    refreshHeaps().catch(() => {});
+  }, Math.max(0, Math.min(delay, heapsDue - now)));
 }
 
-async function refreshHeaps() {
+async function refreshHeaps({ force = false } = {}) {
+  // A name being edited is not swept away by a refresh that a checkpoint asked for.
+  if (!force && $("heaps").querySelector("input")) return refreshHeapsSoon();
   heaps = await VHeap.list();
   heaps.sort((a, b) => (b.updated ?? 0) - (a.updated ?? 0));
   const body = $("heaps");
@@ -493,8 +504,9 @@ function startRename(tr, name) {
     if (done) return;
     done = true;
     const to = input.value.trim();
-    if (!commit || to === name) return void refreshHeaps();
-    act(`rename heap “${name}”`, () => renameHeap(name, to)).then(() => refreshHeaps());
+    const redraw = () => refreshHeaps({ force: true }).catch(() => {});
+    if (!commit || to === name) return void redraw();
+    act(`rename heap “${name}”`, () => renameHeap(name, to)).then(redraw);
   };
   input.addEventListener("keydown", (e) => {
     if (e.key === "Enter") finish(true);
@@ -524,7 +536,7 @@ async function renameHeap(from, to) {
   saved.set(`source:${from}`, null);
   if (wasOpen) {
     const cur = attach(copy, to);
-    await refreshHeaps();
+    await refreshHeaps({ force: true });
     showRestored(cur);
   } else {
     await copy.close();
