@@ -6,7 +6,7 @@ local function check(t)
   if t[1] == nil then return 1 end
   return 1 + check(t[1]) + check(t[2])
 end
-local max_depth = 12
+local max_depth = 15
 local long_lived = make(max_depth)
 for d = 4, max_depth, 2 do
   local iters = 1 << (max_depth - d + 4)

@@ -35,5 +35,6 @@ local function fannkuch(n)
     end
   until false
 end
-local sum, flips = fannkuch(8)
-print(sum, "Pfannkuchen(8) = " .. flips)
+local sum, flips
+for _ = 1, 5 do sum, flips = fannkuch(9) end
+print(sum, "Pfannkuchen(9) = " .. flips)

@@ -41,5 +41,5 @@ local function energy(n)
   return e
 end
 print(string.format("%.9f", energy(#bodies)))
-for _ = 1, 20000 do advance(#bodies, 0.01) end
+for _ = 1, 500000 do advance(#bodies, 0.01) end
 print(string.format("%.9f", energy(#bodies)))

@@ -2,7 +2,7 @@ local function A(i, j) local ij = i + j - 1 return 1.0 / (ij * (ij - 1) * 0.5 + 
 local function Av(x, y, n) for i = 1, n do local a = 0 for j = 1, n do a = a + x[j] * A(i, j) end y[i] = a end end
 local function Atv(x, y, n) for i = 1, n do local a = 0 for j = 1, n do a = a + x[j] * A(j, i) end y[i] = a end end
 local function AtAv(x, y, t, n) Av(x, t, n) Atv(t, y, n) end
-local n = 100
+local n = 600
 local u, v, t = {}, {}, {}
 for i = 1, n do u[i] = 1 end
 for _ = 1, 10 do AtAv(u, v, t, n) AtAv(v, u, t, n) end
