@@ -72,3 +72,27 @@ fn export_import_stat_list_delete() {
     assert!(!ok && err.contains("unknown command"), "{err}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// `--max-size` bounds the heap: past it the program gets Lua's error, which
+/// pcall catches; uncaught, it ends the run with status 1, as in lua5.4.
+#[test]
+fn max_size_gives_not_enough_memory() {
+    let dir = std::env::temp_dir().join(format!("vheap-cli-oom-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let program = dir.join("oom.lua");
+    std::fs::write(
+        &program,
+        "local ok, err = pcall(function() local t = {} for i = 1, 1e9 do t[i] = ('x'):rep(1000) .. i end end)\n\
+         print(ok, err)\n\
+         local t = {} for i = 1, 1e9 do t[i] = ('x'):rep(1000) .. i end\n",
+    )
+    .unwrap();
+    let (ok, out, err) = vheap(&["run", program.to_str().unwrap(), "--max-size", "24M", "--mem", "1M"]);
+    assert!(!ok);
+    assert_eq!(out, "false\tnot enough memory\n");
+    assert!(err.contains("not enough memory"), "{err}");
+    let (ok, _, err) = vheap(&["run", program.to_str().unwrap(), "--max-size", "lots"]);
+    assert!(!ok && err.contains("'lots' is not a size"), "{err}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -14,8 +14,8 @@ use vheap::store::file::FileStore;
 use vheap::store::Store;
 
 const USAGE: &str = "usage:
-  vheap run PROGRAM.lua [--heap HEAP] [--mem SIZE] [--page-size SIZE] [--checkpoint-every N|Ns]
-                   [--stop-after N]
+  vheap run PROGRAM.lua [--heap HEAP] [--mem SIZE] [--page-size SIZE] [--max-size SIZE]
+                   [--checkpoint-every N|Ns] [--stop-after N]
                                    run a Lua 5.4 program on a paged heap (Ctrl-C checkpoints and stops)
   vheap resume HEAP                continue a program from its last checkpoint
   vheap stat HEAP|FILE.vheap       show a heap's (or checkpoint file's) statistics
@@ -25,7 +25,8 @@ const USAGE: &str = "usage:
   vheap delete HEAP                delete a heap
 
 HEAP is a heap file path such as ./prog.heap (the .heap suffix may be omitted).
-Options: --mem SIZE (physical heap, default 8M), --no-compress (export),
+Options: --mem SIZE (physical heap, default 8M), --max-size SIZE (the heap's
+  address space, default 64G; beyond it Lua's \"not enough memory\"), --no-compress (export),
   --checkpoint-every N (instructions between automatic checkpoints) or Ns (seconds),
   --stop-after N (checkpoint and stop after N instructions; `resume` continues).";
 
@@ -64,6 +65,9 @@ struct Options {
     compress: bool,
     heap: Option<String>,
     page_size: u32,
+    /// The heap's maximum size (its address space); beyond it the program
+    /// gets Lua's "not enough memory" error.
+    max_size: Option<u64>,
     checkpoint_every: Option<Every>,
     stop_after: Option<u64>,
 }
@@ -85,7 +89,7 @@ fn parse_every(text: &str) -> Result<Every, String> {
 
 fn parse_options(args: &[String]) -> Result<Options, String> {
     let mut options =
-        Options { positional: Vec::new(), mem: 8 << 20, compress: true, heap: None, page_size: 16 * 1024, checkpoint_every: None, stop_after: None };
+        Options { positional: Vec::new(), mem: 8 << 20, compress: true, heap: None, page_size: 16 * 1024, max_size: None, checkpoint_every: None, stop_after: None };
     let mut i = 0;
     while i < args.len() {
         match args[i].as_str() {
@@ -102,6 +106,11 @@ fn parse_options(args: &[String]) -> Result<Options, String> {
             "--page-size" => {
                 let value = args.get(i + 1).ok_or("--page-size needs a size")?;
                 options.page_size = u32::try_from(parse_size(value)?).map_err(|_| "page size too large".to_string())?;
+                i += 1;
+            }
+            "--max-size" => {
+                let value = args.get(i + 1).ok_or("--max-size needs a size")?;
+                options.max_size = Some(parse_size(value)? as u64);
                 i += 1;
             }
             "--checkpoint-every" => {
@@ -153,7 +162,7 @@ fn run_program(path: &str, options: &Options) -> Result<(), String> {
     // A temporary heap is removed however the run ends (but Ctrl-C keeps it).
     let _cleanup = TempDir { path: dir.clone(), active: temporary };
     let store = FileStore::open_dir(&dir).map_err(|e| e.to_string())?;
-    let config = HeapConfig { page_size: options.page_size, memory: options.mem, ..HeapConfig::default() };
+    let config = HeapConfig { page_size: options.page_size, memory: options.mem, max_size: options.max_size.unwrap_or(HeapConfig::default().max_size) };
     let mut vm = LuaVm::create(store, &name, &config).map_err(|e| e.to_string())?;
     let chunk = format!("@{path}");
     if let Err(msg) = vm.load(&source, &chunk).map_err(|e| e.to_string())? {

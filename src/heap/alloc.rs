@@ -145,6 +145,26 @@ impl Heap {
         self.read_u64(H_NEXT_PAGE)
     }
 
+    /// Pages at the top of the address space that only [`Heap::with_reserve`]
+    /// may take: a program that runs out of heap must still leave the
+    /// collector room for its own bookkeeping (gray lists, the mark bitmap),
+    /// or nothing could ever be freed again. A 64th of the maximum size,
+    /// between 64 KiB and 16 MiB, never more than a quarter.
+    fn reserve_pages(&self, max_pages: u64) -> u64 {
+        let page_size = self.page_size() as u64;
+        let bytes = (max_pages * page_size / 64).clamp(64 << 10, 16 << 20);
+        bytes.div_ceil(page_size).min(max_pages / 4)
+    }
+
+    /// Runs `f` with the collector's reserve open to allocations (see
+    /// `reserve_pages`).
+    pub fn with_reserve<R>(&mut self, f: impl FnOnce(&mut Heap) -> R) -> R {
+        let was_open = std::mem::replace(&mut self.reserve_open, true);
+        let result = f(self);
+        self.reserve_open = was_open;
+        result
+    }
+
     pub fn max_pages(&mut self) -> Result<u64, Fault> {
         self.read_u64(H_MAX_PAGES)
     }
@@ -376,7 +396,9 @@ impl Heap {
         }
         let next = self.read_u64(H_NEXT_PAGE)?;
         let end = next.checked_add(1 << class).ok_or(Fault::OutOfMemory)?;
-        if end > self.read_u64(H_MAX_PAGES)? {
+        let max_pages = self.read_u64(H_MAX_PAGES)?;
+        let limit = if self.reserve_open { max_pages } else { max_pages - self.reserve_pages(max_pages) };
+        if end > limit {
             return Err(Fault::OutOfMemory);
         }
         self.write_u64(H_NEXT_PAGE, end)?;

@@ -75,6 +75,9 @@ pub struct Heap {
     pending_frees: Vec<(PageNo, u64)>,
     /// Allocator size classes, derived from the page size.
     classes: Vec<u32>,
+    /// Whether allocations may use the last pages kept back for the
+    /// collector (see [`Heap::with_reserve`]).
+    reserve_open: bool,
     pub(crate) counters: Counters,
 }
 
@@ -91,6 +94,7 @@ impl Heap {
             step_frees: Vec::new(),
             pending_frees: Vec::new(),
             classes: alloc::size_classes(page_size),
+            reserve_open: false,
             counters: Counters::default(),
         }
     }

@@ -173,6 +173,9 @@ const GEN_MAJORMUL: Addr = w(62);
 /// Small old tables that were given young references since the last minor
 /// cycle (rescanned by it instead of promoting what was stored).
 const TOUCHED: Addr = w(63);
+/// 1 from an allocation failure until the next instruction completes: the
+/// emergency collection asked for then (see `request_emergency`).
+const EMERGENCY: Addr = w(64);
 /// Words of collector state (state.rs reserves them).
 pub const STATE_WORDS: u64 = 72;
 
@@ -2033,6 +2036,30 @@ fn set_mode(h: &mut Heap, g: Addr, gen: bool) -> Result<(), Fault> {
             let flags = h.read_u8(obj + 1)?;
             h.write_u8(obj + 1, flags & !flag)?;
         }
+    }
+    Ok(())
+}
+
+/// An instruction ran out of heap: like Lua, collect fully before giving
+/// up. Returns false when that was already done and the instruction still
+/// fails (it must then raise "not enough memory"). The collection runs as
+/// ordinary collector steps (resumable, one slice per heap step), and no
+/// instruction runs before it ends (`FULL` keeps the collector urgent).
+pub fn request_emergency(h: &mut Heap, g: Addr) -> Result<bool, Fault> {
+    if h.read_u64(g + EMERGENCY)? != 0 && h.read_u64(g + FULL)? == 0 {
+        h.write_u64(g + EMERGENCY, 0)?;
+        return Ok(false);
+    }
+    h.write_u64(g + EMERGENCY, 1)?;
+    request_full(h, g)?;
+    Ok(true)
+}
+
+/// An instruction completed: an emergency collection, if any, is over.
+#[inline]
+pub fn instruction_completed(h: &mut Heap, g: Addr) -> Result<(), Fault> {
+    if h.read_u64(g + EMERGENCY)? != 0 {
+        h.write_u64(g + EMERGENCY, 0)?;
     }
     Ok(())
 }

@@ -28,6 +28,12 @@ const T_TOTAL: Addr = 8;
 const T_CURSOR: Addr = 16;
 const T_RING: Addr = 24;
 
+/// Allocates the transcript with the rest of a new Lua state, so that
+/// printing never needs to allocate (a program out of memory still prints).
+pub fn init(h: &mut Heap) -> Result<(), Fault> {
+    transcript_block(h).map(drop)
+}
+
 fn transcript_block(h: &mut Heap) -> Result<Addr, Fault> {
     let t = h.user_word(USER_WORD_TRANSCRIPT)?;
     if t != 0 {

@@ -14,7 +14,7 @@ use super::string::new_string;
 use super::table;
 use super::value::Value;
 use super::vm::{self, call, Ctx, Step};
-use crate::heap::{Fault, HeapConfig, HeapError, PagedHeap};
+use crate::heap::{Addr, Fault, HeapConfig, HeapError, PagedHeap};
 use crate::store::Store;
 
 /// Where the uncaught error's traceback is kept (a string address).
@@ -135,6 +135,7 @@ impl<S: Store> LuaVm<S> {
                 }
                 Err(HeapError::OutOfMemory) => {
                     self.heap.access(raise_memory_error)?;
+                    executed += 1;
                 }
                 Err(e) => return Err(e),
             }
@@ -286,6 +287,7 @@ fn init_state(h: &mut crate::heap::Heap) -> Result<(), Fault> {
     h.write_u64(g + G_OUT_BUF, buf)?;
     h.write_u64(g + G_OUT_CAP, 4096)?;
     h.write_u64(g + G_OUT_LEN, 0)?;
+    output::init(h)?;
     let mut ctx = Ctx { h, g, th: 0 };
     let th = coroutine::new_thread(&mut ctx, Value::Nil, MAIN_STACK_SLOTS)?;
     h.write_u64(th + T_STATUS, ThreadStatus::Running as u64)?;
@@ -296,8 +298,19 @@ fn init_state(h: &mut crate::heap::Heap) -> Result<(), Fault> {
 }
 
 /// Turns an allocation failure into the Lua error "not enough memory".
+/// The instruction about to run needs more heap than is left: a full
+/// collection first (as Lua does), and if the instruction still fails after
+/// it, Lua's "not enough memory" error (unwinding may allocate: it may use
+/// the collector's reserve).
 fn raise_memory_error(h: &mut crate::heap::Heap) -> Result<(), Fault> {
     let g = globals_block(h)?;
+    if super::gc::request_emergency(h, g)? {
+        return Ok(());
+    }
+    h.with_reserve(|h| throw_memory_error(h, g))
+}
+
+fn throw_memory_error(h: &mut crate::heap::Heap, g: Addr) -> Result<(), Fault> {
     let th = h.read_u64(g + G_CURRENT_THREAD)?;
     let memerr = h.read_u64(g + G_MEMERR)?;
     let mut ctx = Ctx { h, g, th };

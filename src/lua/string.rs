@@ -178,38 +178,36 @@ fn compare_budget(h: &Heap) -> u64 {
     4 * h.page_size() as u64
 }
 
-#[derive(Default)]
-struct StepState {
-    /// Inside a VM instruction (comparisons may be interrupted).
-    in_instruction: bool,
-    /// The instruction used a record.
-    used_record: bool,
-    /// Records to keep when the interrupted step has been rolled back.
-    pending: Option<Vec<u64>>,
-}
-
+// Per-thread flags of the running step (cheap cells: they are touched on
+// every instruction).
 thread_local! {
-    static STEP: std::cell::RefCell<StepState> = std::cell::RefCell::new(StepState::default());
+    /// Inside VM instructions (comparisons may be interrupted).
+    static IN_INSTRUCTIONS: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    /// The current instruction used a record.
+    static USED_RECORD: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    /// Records to keep when the interrupted step has been rolled back.
+    static PENDING: std::cell::RefCell<Option<Vec<u64>>> = const { std::cell::RefCell::new(None) };
 }
 
-/// A VM instruction starts: long comparisons may be interrupted.
-pub fn begin_instruction() {
-    STEP.with(|s| *s.borrow_mut() = StepState { in_instruction: true, ..StepState::default() });
+/// VM instructions start or stop running (long comparisons may be
+/// interrupted only inside them).
+pub fn set_in_instructions(on: bool) {
+    IN_INSTRUCTIONS.with(|c| c.set(on));
+    // A step that faulted may have left these behind.
+    USED_RECORD.with(|c| c.set(false));
+    PENDING.with(|p| p.borrow_mut().take());
 }
 
-/// The instruction ended (or failed); whether it used a comparison record.
-pub fn end_instruction() -> bool {
-    STEP.with(|s| {
-        let mut s = s.borrow_mut();
-        s.in_instruction = false;
-        s.used_record
-    })
+/// Whether the instruction that just ended used a comparison record (and
+/// forgets it for the next one).
+pub fn instruction_used_record() -> bool {
+    USED_RECORD.with(|c| c.replace(false))
 }
 
 /// The comparison records an interrupted instruction left (to keep after
 /// its step is rolled back).
 pub fn take_interrupted() -> Option<Vec<u64>> {
-    STEP.with(|s| s.borrow_mut().pending.take())
+    PENDING.with(|p| p.borrow_mut().take())
 }
 
 /// After the interrupted step was rolled back: stores the comparison records.
@@ -274,7 +272,7 @@ fn compare_range(h: &mut Heap, a: Addr, b: Addr, from: u64, to: u64) -> Result<O
 fn compare_contents(h: &mut Heap, a: Addr, b: Addr, la: u64, lb: u64) -> Result<Ordering, Fault> {
     let n = la.min(lb);
     let budget = compare_budget(h);
-    let interruptible = STEP.with(|s| s.borrow().in_instruction);
+    let interruptible = IN_INSTRUCTIONS.with(|c| c.get());
     if n <= budget || !interruptible {
         return Ok(compare_range(h, a, b, 0, n)?.unwrap_or(la.cmp(&lb)));
     }
@@ -301,7 +299,7 @@ fn compare_contents(h: &mut Heap, a: Addr, b: Addr, la: u64, lb: u64) -> Result<
     let orient = |o: Ordering, swapped: bool| if swapped { o.reverse() } else { o };
     let mut start = 0;
     if let Some((r, swapped)) = found {
-        STEP.with(|s| s.borrow_mut().used_record = true);
+        USED_RECORD.with(|c| c.set(true));
         let w = &words[r * RECORD_WORDS..(r + 1) * RECORD_WORDS];
         if w[5] != RUNNING {
             return Ok(orient(code_ord(w[5]), swapped));
@@ -333,11 +331,8 @@ fn compare_contents(h: &mut Heap, a: Addr, b: Addr, la: u64, lb: u64) -> Result<
         w.copy_from_slice(&[a, b, ha, hb, 0, RUNNING]);
     }
     w[4] = end;
-    STEP.with(|s| {
-        let mut s = s.borrow_mut();
-        s.pending = Some(words);
-        s.used_record = true;
-    });
+    PENDING.with(|p| *p.borrow_mut() = Some(words));
+    USED_RECORD.with(|c| c.set(true));
     Err(Fault::Invalid(INTERRUPTED))
 }
 

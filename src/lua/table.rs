@@ -211,8 +211,21 @@ fn old_hash_cap(h: &mut Heap, t: Addr) -> Result<u64, Fault> {
     Ok(if h.read_u64(t + T_OLD_HASH)? == 0 { 0 } else { 1u64 << h.read_u32(t + T_OLD_HLOG)? })
 }
 
+/// Which block a value slot is in, for the counts (see `counted`): the
+/// array or hash block, or an old block still being migrated (not counted).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Part {
+    Array,
+    Hash,
+    Old,
+}
+
 /// The slot of array index `i` (1-based), if within the array part.
 fn array_slot(h: &mut Heap, t: Addr, i: i64) -> Result<Option<Addr>, Fault> {
+    Ok(array_slot_part(h, t, i)?.map(|(slot, _)| slot))
+}
+
+fn array_slot_part(h: &mut Heap, t: Addr, i: i64) -> Result<Option<(Addr, Part)>, Fault> {
     let asize = h.read_u64(t + T_ASIZE)?;
     if i < 1 || (i as u64) > asize {
         return Ok(None);
@@ -220,9 +233,9 @@ fn array_slot(h: &mut Heap, t: Addr, i: i64) -> Result<Option<Addr>, Fault> {
     let index = i as u64 - 1;
     let old = h.read_u64(t + T_OLD_ARRAY)?;
     if old != 0 && index >= h.read_u64(t + T_ACURSOR)? && index < h.read_u64(t + T_OLD_ASIZE)? {
-        return Ok(Some(old + index * VALUE_SIZE));
+        return Ok(Some((old + index * VALUE_SIZE, Part::Old)));
     }
-    Ok(Some(h.read_u64(t + T_ARRAY)? + index * VALUE_SIZE))
+    Ok(Some((h.read_u64(t + T_ARRAY)? + index * VALUE_SIZE, Part::Array)))
 }
 
 /// Probes one hash part for `key`, whose hash is `hash`.
@@ -268,7 +281,7 @@ fn probe_dead(h: &mut Heap, nodes: Addr, log: u64, addr: Addr, hash: u32) -> Res
 }
 
 /// The node holding `key` (dead or alive) in either hash part.
-fn find_node(h: &mut Heap, t: Addr, key: Value) -> Result<Option<Addr>, Fault> {
+fn find_node(h: &mut Heap, t: Addr, key: Value) -> Result<Option<(Addr, Part)>, Fault> {
     let nodes = h.read_u64(t + T_HASH)?;
     let old = h.read_u64(t + T_OLD_HASH)?;
     if nodes == 0 && old == 0 {
@@ -278,7 +291,7 @@ fn find_node(h: &mut Heap, t: Addr, key: Value) -> Result<Option<Addr>, Fault> {
     if nodes != 0 {
         let log = u64::from(h.read_u32(t + T_HLOG)?);
         if let Some(node) = probe(h, nodes, log, key, hash)? {
-            return Ok(Some(node));
+            return Ok(Some((node, Part::Hash)));
         }
     }
     if old == 0 {
@@ -289,7 +302,7 @@ fn find_node(h: &mut Heap, t: Addr, key: Value) -> Result<Option<Addr>, Fault> {
         // A node the migration has passed has moved; if it is still found
         // here, its key went to the array part and was removed since.
         Some(node) if (node - old) / NODE < h.read_u64(t + T_HCURSOR)? => Ok(None),
-        found => Ok(found),
+        found => Ok(found.map(|n| (n, Part::Old))),
     }
 }
 
@@ -299,16 +312,20 @@ fn hash_may_hold_ints(h: &mut Heap, t: Addr) -> Result<bool, Fault> {
 
 /// Where `key` lives now, if anywhere: its value slot.
 fn value_slot(h: &mut Heap, t: Addr, key: Value) -> Result<Option<Addr>, Fault> {
+    Ok(value_slot_part(h, t, key)?.map(|(slot, _)| slot))
+}
+
+fn value_slot_part(h: &mut Heap, t: Addr, key: Value) -> Result<Option<(Addr, Part)>, Fault> {
     if let Value::Int(i) = key {
-        if let Some(slot) = array_slot(h, t, i)? {
+        if let Some((slot, part)) = array_slot_part(h, t, i)? {
             if h.read_u64(slot)? != 0 || !hash_may_hold_ints(h, t)? {
-                return Ok(Some(slot));
+                return Ok(Some((slot, part)));
             }
             // A nil array slot: the key may still sit in the hash part.
-            return Ok(Some(find_node(h, t, key)?.map_or(slot, |n| n + VALUE_SIZE)));
+            return Ok(Some(find_node(h, t, key)?.map_or((slot, part), |(n, p)| (n + VALUE_SIZE, p))));
         }
     }
-    Ok(find_node(h, t, key)?.map(|n| n + VALUE_SIZE))
+    Ok(find_node(h, t, key)?.map(|(n, p)| (n + VALUE_SIZE, p)))
 }
 
 /// `t[key]` without metamethods.
@@ -336,12 +353,12 @@ pub fn set(h: &mut Heap, t: Addr, key: Value, value: Value) -> Result<Result<(),
         _ => {}
     }
     let mut paid = false;
-    if let Some(slot) = value_slot(h, t, key)? {
+    if let Some((slot, part)) = value_slot_part(h, t, key)? {
         let was_nil = h.read_u64(slot)? == 0;
         if !was_nil || value.is_nil() || !migrating(h, t)? {
             store(h, t, slot, value)?;
             if was_nil != value.is_nil() {
-                counted(h, t, key, slot, !was_nil)?;
+                counted(h, t, key, part, !was_nil)?;
                 if was_nil && matches!(key, Value::Int(_)) {
                     check_array_growth(h, t)?;
                 }
@@ -352,11 +369,11 @@ pub fn set(h: &mut Heap, t: Addr, key: Value, value: Value) -> Result<Result<(),
         // so an array filled by appends has finished moving before it doubles.
         migrate_step(h, t)?;
         paid = true;
-        if let Some(slot) = value_slot(h, t, key)? {
+        if let Some((slot, part)) = value_slot_part(h, t, key)? {
             let was_nil = h.read_u64(slot)? == 0;
             store(h, t, slot, value)?;
             if was_nil {
-                counted(h, t, key, slot, false)?;
+                counted(h, t, key, part, false)?;
             }
             return Ok(Ok(()));
         }
@@ -408,9 +425,9 @@ pub fn set_int(h: &mut Heap, t: Addr, i: i64, value: Value) -> Result<(), Fault>
 
 /// Stores a non-nil value into the (empty) array slot of key `i`.
 fn put_array(h: &mut Heap, t: Addr, i: i64, value: Value) -> Result<(), Fault> {
-    let slot = array_slot(h, t, i)?.ok_or(Fault::Invalid("an array slot vanished"))?;
+    let (slot, part) = array_slot_part(h, t, i)?.ok_or(Fault::Invalid("an array slot vanished"))?;
     store(h, t, slot, value)?;
-    counted(h, t, Value::Int(i), slot, false)
+    counted(h, t, Value::Int(i), part, false)
 }
 
 /// The census range of integer key `i`, if it could ever be in the array part.
@@ -432,19 +449,15 @@ fn add_u32(h: &mut Heap, at: Addr, removed: bool) -> Result<(), Fault> {
     h.write_u32(at, if removed { n.saturating_sub(1) } else { n + 1 })
 }
 
-/// Keeps the counts right after the value at `slot` (key `key`) went from
+/// Keeps the counts right after the value of `key`, in `part`, went from
 /// nil to non-nil or back (`removed`). Slots of old parts are not counted:
 /// the migration counts them when it moves them.
-fn counted(h: &mut Heap, t: Addr, key: Value, slot: Addr, removed: bool) -> Result<(), Fault> {
-    let array = h.read_u64(t + T_ARRAY)?;
-    if array != 0 && slot >= array && slot < array + h.read_u64(t + T_ASIZE)? * VALUE_SIZE {
-        return add(h, t + T_ACOUNT, removed);
+fn counted(h: &mut Heap, t: Addr, key: Value, part: Part, removed: bool) -> Result<(), Fault> {
+    match part {
+        Part::Old => return Ok(()),
+        Part::Array => return add(h, t + T_ACOUNT, removed),
+        Part::Hash => add_u32(h, t + T_HLIVE, removed)?,
     }
-    let nodes = h.read_u64(t + T_HASH)?;
-    if nodes == 0 || slot < nodes || slot >= nodes + hash_cap(h, t)? * NODE {
-        return Ok(());
-    }
-    add_u32(h, t + T_HLIVE, removed)?;
     let Value::Int(i) = key else { return Ok(()) };
     let Some(r) = range_of(i) else { return Ok(()) };
     let mut census = h.read_u64(t + T_CENSUS)?;
@@ -585,7 +598,7 @@ fn insert_hashed(h: &mut Heap, t: Addr, key: Value, hash: u32, value: Value) -> 
             if matches!(key, Value::Int(_)) {
                 add(h, t + T_HINTS, false)?;
             }
-            return counted(h, t, key, node + VALUE_SIZE, false);
+            return counted(h, t, key, Part::Hash, false);
         }
         i = (i + 1) & mask;
     }
@@ -652,12 +665,12 @@ fn migrate_hash(h: &mut Heap, t: Addr, budget: u64) -> Result<(), Fault> {
                 let ints = h.read_u64(t + T_HINTS)?;
                 h.write_u64(t + T_HINTS, ints.saturating_sub(1))?;
                 if !v.is_nil() {
-                    if let Some(slot) = array_slot(h, t, i)? {
+                    if let Some((slot, part)) = array_slot_part(h, t, i)? {
                         // The array grew over this key: it moves there (its
                         // slot is nil while the key is in the hash part).
                         if h.read_u64(slot)? == 0 {
                             store(h, t, slot, v)?;
-                            counted(h, t, k, slot, false)?;
+                            counted(h, t, k, part, false)?;
                         }
                         write_value(h, node + VALUE_SIZE, Value::Nil)?;
                         cursor += 1;

@@ -62,6 +62,7 @@ pub fn step(h: &mut Heap) -> Result<Step, Fault> {
 }
 
 /// One instruction of the current thread, given the global block.
+#[inline(always)]
 fn instruction(h: &mut Heap, g: Addr, cache: &mut Option<exec::FrameCache>) -> Result<Step, Fault> {
     let th = h.read_u64(g + G_CURRENT_THREAD)?;
     let mut ctx = Ctx { h, g, th };
@@ -94,9 +95,18 @@ pub fn step_batch(h: &mut Heap, max: u64) -> Result<(Step, u64), Fault> {
     }
     // The collector takes whole steps (a slice of work, or pushing a
     // finalizer call), so a step never needs more than a slice's pages.
-    if super::gc::poll(h, g)? {
+    // The collector may use the pages kept back for it: it must be able to
+    // run when the program has used up the rest.
+    if h.with_reserve(|h| super::gc::poll(h, g))? {
         return Ok((Step::Continue, 1));
     }
+    super::string::set_in_instructions(true);
+    let result = run_batch(h, g, max);
+    super::string::set_in_instructions(false);
+    result
+}
+
+fn run_batch(h: &mut Heap, g: Addr, max: u64) -> Result<(Step, u64), Fault> {
     let mut cache = None;
     let mut done = 0;
     while done < max {
@@ -126,15 +136,18 @@ pub fn step_batch(h: &mut Heap, max: u64) -> Result<(Step, u64), Fault> {
             break;
         }
     }
+    if done > 0 {
+        super::gc::instruction_completed(h, g)?;
+    }
     Ok((Step::Continue, done))
 }
 
 /// Runs one instruction: false if it was interrupted (see string.rs, long
 /// comparisons) and must run again.
+#[inline(always)]
 fn run_instruction(h: &mut Heap, g: Addr, cache: &mut Option<exec::FrameCache>) -> Result<bool, Fault> {
-    super::string::begin_instruction();
     let result = instruction(h, g, cache);
-    let used_record = super::string::end_instruction();
+    let used_record = super::string::instruction_used_record();
     match result {
         Ok(_) => {}
         Err(Fault::Invalid(m)) if m == super::string::INTERRUPTED => return Ok(false),
