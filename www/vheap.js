@@ -70,7 +70,7 @@ function utilityCall(op, ...args) {
 
 export class VHeap extends EventTarget {
   /// Opens heap `name`, creating it if it does not exist.
-  /// options: { name, memory = "8MiB", pageSize = 16384, maxSize = "4GiB",
+  /// options: { name, memory = "8MiB", pageSize = 16384, maxSize = "64GiB",
   ///            autoCheckpoint = 10 (seconds; 0 turns it off), wait = false }
   static async open(options = {}) {
     const vm = new VHeap();

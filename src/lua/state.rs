@@ -108,8 +108,13 @@ impl ThreadStatus {
 /// Slots reserved for the main thread's stack (Lua's LUAI_MAXSTACK). Only the
 /// pages actually used ever take memory or storage.
 pub const MAIN_STACK_SLOTS: u64 = 1_000_000;
-/// Slots reserved for a coroutine's stack.
-pub const COROUTINE_STACK_SLOTS: u64 = 200_000;
+/// Slots reserved for a coroutine's stack: less than the main thread's,
+/// because every live coroutine holds its reservation in the address space
+/// (stacks do not move, so they cannot grow). With the error slots this is
+/// just under a 1 MiB run: 64 GiB of address space holds 65,536 live
+/// coroutines (at 200,000 slots a reservation took a 4 MiB run, and a
+/// program with 20,000 live coroutines ran out of memory).
+pub const COROUTINE_STACK_SLOTS: u64 = 65_000;
 /// Slots kept free above the top for native calls and metamethod arguments.
 pub const STACK_EXTRA: u64 = 40;
 /// Slots a stack has beyond its limit, usable only while a message handler

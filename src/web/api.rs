@@ -213,7 +213,7 @@ pub struct Machine {
 #[wasm_bindgen]
 impl Machine {
     /// Opens heap `name`, creating it if it does not exist. `options`:
-    /// `{ memory: "8MiB", pageSize: 16384, maxSize: "4GiB", wait: false }`.
+    /// `{ memory: "8MiB", pageSize: 16384, maxSize: "64GiB", wait: false }`.
     /// Rejects with code `LOCKED` if another tab has it open.
     pub fn open(name: String, options: JsValue) -> Promise {
         future_to_promise(async move {

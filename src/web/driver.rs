@@ -48,7 +48,7 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Self {
-        Options { memory: 8 << 20, page_size: crate::heap::driver::DEFAULT_PAGE_SIZE, max_size: 4 << 30, wait: false }
+        Options { memory: 8 << 20, page_size: crate::heap::driver::DEFAULT_PAGE_SIZE, max_size: 64 << 30, wait: false }
     }
 }
 
