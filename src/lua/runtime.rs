@@ -134,7 +134,7 @@ impl<S: Store> LuaVm<S> {
                     continue;
                 }
                 Err(HeapError::OutOfMemory) => {
-                    self.heap.access(raise_memory_error)?;
+                    self.heap.access(handle_out_of_memory)?;
                     executed += 1;
                 }
                 Err(e) => return Err(e),
@@ -260,6 +260,15 @@ impl<S: Store> LuaVm<S> {
         self.heap.stats()
     }
 
+    /// Bytes of Lua data (what `collectgarbage("count")` reports): the
+    /// heap's bytes in use less the stack reservations nothing has touched.
+    pub fn lua_bytes(&mut self) -> Result<u64, HeapError> {
+        self.heap.access(|h| {
+            let g = globals_block(h)?;
+            super::gc::lua_bytes(h, g)
+        })
+    }
+
     pub fn close(self) -> Result<S, HeapError> {
         self.heap.close()
     }
@@ -302,7 +311,7 @@ fn init_state(h: &mut crate::heap::Heap) -> Result<(), Fault> {
 /// collection first (as Lua does), and if the instruction still fails after
 /// it, Lua's "not enough memory" error (unwinding may allocate: it may use
 /// the collector's reserve).
-fn raise_memory_error(h: &mut crate::heap::Heap) -> Result<(), Fault> {
+fn handle_out_of_memory(h: &mut crate::heap::Heap) -> Result<(), Fault> {
     let g = globals_block(h)?;
     if super::gc::request_emergency(h, g)? {
         return Ok(());
