@@ -72,6 +72,9 @@ pub struct HeapInfo {
 struct Session {
     /// The committed epoch E; working versions are E + 1.
     epoch: u64,
+    /// The checkpoint's page count: only pages below it can have a
+    /// committed version for a commit to replace.
+    committed_pages: u64,
     page_size: u32,
     /// Page ranges freed since the checkpoint, not yet dropped from the database.
     freed: Vec<(PageNo, u64)>,
@@ -334,7 +337,7 @@ impl IdbStore {
         };
         self.sessions.insert(
             heap.to_string(),
-            Session { epoch: meta.epoch, page_size: meta.page_size, freed: Vec::new(), read_only: true },
+            Session { epoch: meta.epoch, committed_pages: meta.page_count, page_size: meta.page_size, freed: Vec::new(), read_only: true },
         );
         Ok(meta)
     }
@@ -380,7 +383,7 @@ impl AsyncStore for IdbStore {
         pages.delete(Query::from(whole_heap(heap)?)).map_err(io)?;
         heaps.put(&manifest(heap, meta, false), Some(&JsValue::from(heap))).map_err(io)?;
         Self::finish(raw, done).await?;
-        self.sessions.insert(heap.to_string(), Session { epoch: 0, page_size: meta.page_size, freed: Vec::new(), read_only: false });
+        self.sessions.insert(heap.to_string(), Session { epoch: 0, committed_pages: 0, page_size: meta.page_size, freed: Vec::new(), read_only: false });
         Ok(())
     }
 
@@ -405,7 +408,7 @@ impl AsyncStore for IdbStore {
         };
         Self::drop_uncommitted(&pages, heap, meta.epoch).await?;
         Self::finish(raw, done).await?;
-        self.sessions.insert(heap.to_string(), Session { epoch: meta.epoch, page_size: meta.page_size, freed: Vec::new(), read_only: false });
+        self.sessions.insert(heap.to_string(), Session { epoch: meta.epoch, committed_pages: meta.page_count, page_size: meta.page_size, freed: Vec::new(), read_only: false });
         Ok(meta)
     }
 
@@ -457,6 +460,7 @@ impl AsyncStore for IdbStore {
             return Err(StoreError::Misuse(format!("heap '{heap}' is open read-only")));
         }
         let (epoch, working, page_size) = (session.epoch, session.working_version(), session.page_size);
+        let committed_pages = session.committed_pages;
         if let Some(meta) = commit {
             meta.validate().map_err(StoreError::Misuse)?;
             if meta.epoch <= epoch {
@@ -502,13 +506,19 @@ impl AsyncStore for IdbStore {
                     }
                 }
             }
-            // Every page written since the checkpoint drops the versions it replaces.
+            // Every page written since the checkpoint drops the versions it
+            // replaces. Pages the checkpoint did not reach have none: no
+            // request for them (a heap that grew by N pages would otherwise
+            // pay N deletes that find nothing).
             let index = pages.index(BY_VERSION).map_err(io)?;
             let only: JsValue = Array::of2(&heap.into(), &(working as f64).into()).into();
             let rewritten = index.get_all_keys(Some(Query::from(only)), None).map_err(io)?.await.map_err(io)?;
             for k in rewritten {
-                if let Some((page, _)) = page_and_version(&k) {
-                    pages.delete(range(key(heap, page, 0), key(heap, page, working), true)?).map_err(io)?;
+                match page_and_version(&k) {
+                    Some((page, _)) if page < committed_pages => {
+                        pages.delete(range(key(heap, page, 0), key(heap, page, working), true)?).map_err(io)?;
+                    }
+                    _ => {}
                 }
             }
             heaps.put(&manifest(heap, meta, true), Some(&JsValue::from(heap))).map_err(io)?;
@@ -521,6 +531,7 @@ impl AsyncStore for IdbStore {
         match commit {
             Some(meta) => {
                 session.epoch = meta.epoch;
+                session.committed_pages = meta.page_count;
                 session.freed.clear();
             }
             None => session.freed.extend(new_frees),
