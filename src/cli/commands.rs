@@ -141,6 +141,8 @@ enum Ended {
     Interrupted,
     /// `--stop-after` reached: checkpointed, the heap is kept for `resume`.
     Stopped,
+    /// `os.exit` with a status other than 0.
+    Exit(u8),
 }
 
 fn run_program(path: &str, options: &Options) -> Result<(), String> {
@@ -164,6 +166,7 @@ fn run_program(path: &str, options: &Options) -> Result<(), String> {
     let store = FileStore::open_dir(&dir).map_err(|e| e.to_string())?;
     let config = HeapConfig { page_size: options.page_size, memory: options.mem, max_size: options.max_size.unwrap_or(HeapConfig::default().max_size) };
     let mut vm = LuaVm::create(store, &name, &config).map_err(|e| e.to_string())?;
+    vm.set_input(Box::new(std::io::stdin()));
     let chunk = format!("@{path}");
     if let Err(msg) = vm.load(&source, &chunk).map_err(|e| e.to_string())? {
         eprintln!("vheap: {msg}");
@@ -194,6 +197,7 @@ fn resume_program(target: &str, options: &Options) -> Result<(), String> {
     let (dir, name) = heap_location(target)?;
     let store = FileStore::open_dir(&dir).map_err(|e| e.to_string())?;
     let mut vm = LuaVm::open(store, &name, options.mem).map_err(|e| e.to_string())?;
+    vm.set_input(Box::new(std::io::stdin()));
     match vm.status().map_err(|e| e.to_string())? {
         RunStatus::Running => {}
         RunStatus::Done => return Err(format!("the program in {target} has already finished")),
@@ -220,6 +224,10 @@ fn finish(ended: Ended, temporary: bool, dir: &Path) -> Result<(), String> {
         Ended::Failed => {
             cleanup(temporary, dir);
             std::process::exit(1);
+        }
+        Ended::Exit(code) => {
+            cleanup(temporary, dir);
+            std::process::exit(i32::from(code));
         }
         Ended::Interrupted => std::process::exit(130),
         Ended::Stopped => Ok(()),
@@ -252,7 +260,12 @@ fn drive(vm: &mut LuaVm<FileStore>, options: &Options, heap_path: &Path) -> Resu
             vm.checkpoint().map_err(|e| e.to_string())?;
         }
         match outcome {
-            RunOutcome::Done => return Ok(Ended::Done),
+            RunOutcome::Done => {
+                return match vm.exit_code().map_err(|e| e.to_string())? {
+                    0 => Ok(Ended::Done),
+                    code => Ok(Ended::Exit(code)),
+                }
+            }
             RunOutcome::Failed => {
                 let (message, traceback) = vm.error_report().map_err(|e| e.to_string())?;
                 eprintln!("vheap: {message}");

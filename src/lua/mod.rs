@@ -7,6 +7,7 @@ pub mod compiler;
 pub mod func;
 pub mod gc;
 pub mod host;
+pub mod input;
 pub mod lib;
 pub mod object;
 pub mod output;

@@ -8,6 +8,7 @@
 
 use super::compiler;
 use super::lib::{self, coroutine};
+use super::input;
 use super::output;
 use super::state::*;
 use super::string::new_string;
@@ -33,6 +34,11 @@ pub enum RunOutcome {
 
 pub struct LuaVm<S: Store> {
     heap: PagedHeap<S>,
+    /// Where the program's stdin comes from; none: it is empty.
+    input: Option<Box<dyn std::io::Read>>,
+    /// Bytes read from `input` and not yet in the heap (the append waited
+    /// for a page: they must not be lost).
+    input_chunk: Option<Vec<u8>>,
 }
 
 /// The most instructions run as one heap step (see `vm::step_batch`).
@@ -64,7 +70,17 @@ impl<S: Store> LuaVm<S> {
             let mut ctx = Ctx { h, g, th };
             lib::open_libs(&mut ctx, globals)
         })?;
-        Ok(LuaVm { heap })
+        Ok(LuaVm::around(heap))
+    }
+
+    fn around(heap: PagedHeap<S>) -> Self {
+        LuaVm { heap, input: None, input_chunk: None }
+    }
+
+    /// Gives the program a stdin (read as `io.read` needs it, a chunk at a
+    /// time, between instructions).
+    pub fn set_input(&mut self, input: Box<dyn std::io::Read>) {
+        self.input = Some(input);
     }
 
     /// Opens a heap holding a Lua state at its last checkpoint.
@@ -74,7 +90,7 @@ impl<S: Store> LuaVm<S> {
         if g == 0 {
             return Err(HeapError::NotAHeap { heap: name.to_string(), why: "it holds no Lua state".into() });
         }
-        Ok(LuaVm { heap })
+        Ok(LuaVm::around(heap))
     }
 
     pub fn paged_heap(&mut self) -> &mut PagedHeap<S> {
@@ -137,6 +153,10 @@ impl<S: Store> LuaVm<S> {
                     self.heap.access(handle_out_of_memory)?;
                     executed += 1;
                 }
+                Err(HeapError::Invalid(m)) if m == input::WAIT_INPUT => {
+                    self.feed_input()?;
+                    continue;
+                }
                 Err(e) => return Err(e),
             }
             batch = if self.heap.heap().counters.faults == faults_before { (batch * 2).min(MAX_BATCH) } else { 1 };
@@ -188,6 +208,15 @@ impl<S: Store> LuaVm<S> {
             RunStatus::Error => RunOutcome::Failed,
             _ => RunOutcome::Paused,
         })
+    }
+
+    /// The exit status a finished program asked for with `os.exit` (0 if
+    /// it did not), as the process would report it (the low 8 bits).
+    pub fn exit_code(&mut self) -> Result<u8, HeapError> {
+        self.heap.access(|h| {
+            let g = globals_block(h)?;
+            h.read_u64(g + G_EXIT_CODE)
+        }).map(|code| code as u8)
     }
 
     pub fn status(&mut self) -> Result<RunStatus, HeapError> {
@@ -258,6 +287,30 @@ impl<S: Store> LuaVm<S> {
 
     pub fn stats(&mut self) -> crate::heap::Stats {
         self.heap.stats()
+    }
+
+    /// A read needs more of stdin: one chunk of it into the heap (or the
+    /// end of input, when there is no more or no input at all).
+    fn feed_input(&mut self) -> Result<(), HeapError> {
+        if self.input_chunk.is_none() {
+            let mut chunk = vec![0u8; input::CHUNK];
+            let n = match &mut self.input {
+                Some(reader) => loop {
+                    match reader.read(&mut chunk) {
+                        Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                        // A stdin that cannot be read is an input that ended.
+                        other => break other.unwrap_or(0),
+                    }
+                },
+                None => 0,
+            };
+            chunk.truncate(n);
+            self.input_chunk = Some(chunk);
+        }
+        let chunk = self.input_chunk.as_deref().unwrap_or_default();
+        self.heap.access(|h| input::append(h, chunk))?;
+        self.input_chunk = None;
+        Ok(())
     }
 
     /// Bytes of Lua data (what `collectgarbage("count")` reports): the

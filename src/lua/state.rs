@@ -11,15 +11,17 @@ use crate::heap::{Addr, Fault, Heap};
 pub const USER_WORD_GLOBALS: u64 = 0;
 /// Heap user words the VM owns (the heap header has 8): every use is listed
 /// here, so that no two parts of the VM ever pick the same one.
-/// 1: the collector's "marking" flag (see gc.rs); 2: the output transcript (output.rs).
+/// 1: the collector's "marking" flag (see gc.rs); 2: the output transcript
+/// (output.rs); 3: the input buffer (input.rs).
 ///
 /// 1 while the write barrier is needed (the mark phase): one read of the
 /// pinned header page decides every barrier.
 pub const USER_WORD_MARKING: u64 = 1;
 pub const USER_WORD_TRANSCRIPT: u64 = 2;
+pub const USER_WORD_INPUT: u64 = 3;
 
 // ----- the global block -----------------------------------------------------
-pub const G_UNUSED0: Addr = 0;
+pub const G_EXIT_CODE: Addr = 0; // the status given to os.exit (0 until then)
 pub const G_STRINGS: Addr = 8; // interned-string bucket block
 pub const G_STRINGS_CAP: Addr = 16; // buckets (a power of two)
 pub const G_STRINGS_COUNT: Addr = 24;

@@ -173,6 +173,7 @@ natives![
     ("debug", "setmetatable", debuglib::setmetatable, None),
     ("debug", "getupvalue", debuglib::getupvalue, None),
     ("debug", "setupvalue", debuglib::setupvalue, None),
+    ("-", "stdin_lines", oslib::stdin_lines, None),
 ];
 
 pub fn native_def(id: u64) -> Option<&'static NativeDef> {

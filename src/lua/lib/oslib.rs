@@ -1,6 +1,7 @@
 //! The deterministic parts of os and io.
 
 use super::*;
+use crate::lua::input::Format;
 use crate::lua::string;
 
 fn field(ctx: &mut Ctx, t: Addr, name: &str, default: Option<i64>) -> LuaResult<i64> {
@@ -227,14 +228,28 @@ pub fn getenv(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
     ret1(Value::Nil)
 }
 
-pub fn exit(_ctx: &mut Ctx, _args: &[Value]) -> LuaResult<NativeResult> {
-    Err(Trap::Msg("os.exit is not available in vheap".into()))
+/// `os.exit([code [, close]])`: the program ends here, with `code` as its
+/// exit status (true or absent: 0, false: 1). As with lua5.4's default,
+/// to-be-closed variables and finalizers are left alone; `close` = true,
+/// which would run them, is treated the same.
+pub fn exit(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
+    use crate::lua::state::{RunStatus, G_EXIT_CODE, G_STATUS};
+    let code = match arg(args, 1) {
+        Value::Nil | Value::Bool(true) => 0,
+        Value::Bool(false) => 1,
+        _ => check_int(ctx, args, 1, "exit")?,
+    };
+    ctx.h.write_u64(ctx.g + G_EXIT_CODE, code as u64)?;
+    // The VM runs no instruction after this one.
+    ctx.h.write_u64(ctx.g + G_STATUS, RunStatus::Done as u64)?;
+    ret(Vec::new())
 }
 
 // ----- io: the standard files ---------------------------------------------
 //
-// The program's stdout is the output buffer; stdin is empty (programs run
-// with stdin from /dev/null); stderr output is dropped. Files are userdata
+// The program's stdout is the output buffer; stdin comes from the host
+// through the input buffer (input.rs; empty in the browser); stderr output
+// is dropped. Files are userdata
 // with a shared metatable (named "FILE*"), their fields (fd, closed) kept in
 // the userdata's storage.
 
@@ -373,51 +388,84 @@ pub fn file_write_k(ctx: &mut Ctx, _k: u64, _input: ContinuationInput, args: &[V
     ret1(arg(args, 1))
 }
 
-/// Reads with the formats from argument `first` on: stdin is always at its
-/// end, so "a" gives "" and every other format fails (nil), which stops.
-fn read_formats(ctx: &mut Ctx, args: &[Value], first: usize) -> LuaResult<NativeResult> {
-    let mut out = Vec::new();
+/// The read formats of arguments `first..` ("l" when there are none).
+fn parse_formats(ctx: &mut Ctx, args: &[Value], first: usize, fname: &str) -> LuaResult<Vec<Format>> {
     if args.len() < first {
-        return ret1(Value::Nil);
+        return Ok(vec![Format::Line { keep_newline: false }]);
     }
+    let mut formats = Vec::new();
     for n in first..=args.len() {
-        let ok = match arg(args, n) {
-            Value::Int(_) | Value::Float(_) => {
-                check_int(ctx, args, n, "read")?;
-                false
-            }
+        formats.push(match arg(args, n) {
+            Value::Int(_) | Value::Float(_) => Format::Count(check_int(ctx, args, n, fname)?.max(0) as u64),
             _ => {
-                let f = check_bytes(ctx, args, n, "read")?;
-                let f = f.strip_prefix(b"*").unwrap_or(&f).to_vec();
-                match f.first() {
-                    Some(b'a') => true,
-                    Some(b'n' | b'l' | b'L') => false,
-                    _ => return arg_error(n, "read", "invalid format"),
+                let f = check_bytes(ctx, args, n, fname)?;
+                match f.strip_prefix(b"*").unwrap_or(&f).first() {
+                    Some(b'a') => Format::All,
+                    Some(b'n') => Format::Number,
+                    Some(b'l') => Format::Line { keep_newline: false },
+                    Some(b'L') => Format::Line { keep_newline: true },
+                    _ => return arg_error(n, fname, "invalid format"),
                 }
             }
-        };
-        if ok {
-            out.push(ctx.new_str(b"")?);
-        } else {
-            out.push(Value::Nil);
-            break;
+        });
+    }
+    Ok(formats)
+}
+
+/// Reads `formats` from file `fd`: stdin comes from the host through the
+/// heap's input buffer (input.rs); stdout and stderr cannot be read (fail).
+/// Stops at the first format that fails, as lua5.4 does.
+fn read_formats(ctx: &mut Ctx, formats: &[Format], fd: i64) -> LuaResult<Vec<Value>> {
+    let mut out = Vec::new();
+    for &format in formats {
+        let value = if fd == 0 { crate::lua::input::read(ctx, format)? } else { None };
+        match value {
+            Some(v) => out.push(v),
+            None => {
+                out.push(Value::Nil);
+                break;
+            }
         }
     }
-    ret(out)
+    Ok(out)
 }
 
 pub fn io_read(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
-    read_formats(ctx, args, 1)
+    let formats = parse_formats(ctx, args, 1, "read")?;
+    ret(read_formats(ctx, &formats, 0)?)
 }
 
 pub fn file_read(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
-    check_file(ctx, args, "read")?;
-    read_formats(ctx, args, 2)
+    let fd = check_file(ctx, args, "read")?;
+    let formats = parse_formats(ctx, args, 2, "read")?;
+    ret(read_formats(ctx, &formats, fd)?)
 }
 
-/// An iterator over no lines (stdin is empty).
-fn no_lines(ctx: &mut Ctx) -> LuaResult<NativeResult> {
-    ret1(super::base::native_value(ctx, "-", "file_flush")?)
+/// An iterator reading `formats` from stdin each call (`io.lines()`,
+/// `io.stdin:lines(...)`); its upvalues are the format arguments. Other
+/// files give an iterator over nothing.
+fn lines_iterator(ctx: &mut Ctx, args: &[Value], first: usize, fd: i64) -> LuaResult<NativeResult> {
+    parse_formats(ctx, args, first, "lines")?;
+    if fd != 0 {
+        return ret1(super::base::native_value(ctx, "-", "file_flush")?);
+    }
+    let ups: Vec<Value> = args.iter().skip(first - 1).copied().collect();
+    let f = crate::lua::func::new_native(ctx.h, ctx.g, super::native_id("-", "stdin_lines"), &ups)?;
+    ret1(Value::NativeFn(f))
+}
+
+pub fn stdin_lines(ctx: &mut Ctx, _args: &[Value]) -> LuaResult<NativeResult> {
+    use crate::lua::func::{native_upval, NF_NUPVALS};
+    let ci = ctx.ci()?;
+    let func_slot = ctx.h.read_u64(ci + crate::lua::state::CI_FUNC)?;
+    let Value::NativeFn(f) = ctx.get(func_slot)? else { return Err(Fault::Invalid("lines iterator without its closure").into()) };
+    let n = ctx.h.read_u64(f + NF_NUPVALS)?;
+    let mut ups = Vec::with_capacity(n as usize);
+    for i in 0..n {
+        ups.push(native_upval(ctx.h, f, i)?);
+    }
+    let formats = parse_formats(ctx, &ups, 1, "lines")?;
+    ret(read_formats(ctx, &formats, 0)?)
 }
 
 pub fn io_lines(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
@@ -425,12 +473,12 @@ pub fn io_lines(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
         let name = check_bytes(ctx, args, 1, "lines")?;
         return Err(Trap::Msg(format!("{}: No such file or directory", String::from_utf8_lossy(&name))));
     }
-    no_lines(ctx)
+    lines_iterator(ctx, args, 2, 0)
 }
 
 pub fn file_lines(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
-    check_file(ctx, args, "lines")?;
-    no_lines(ctx)
+    let fd = check_file(ctx, args, "lines")?;
+    lines_iterator(ctx, args, 2, fd)
 }
 
 pub fn file_close(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {

@@ -53,7 +53,7 @@ pub fn fmt_int(i: i64) -> Vec<u8> {
 }
 
 /// C's `isspace` in the "C" locale.
-fn is_space(c: u8) -> bool {
+pub fn is_space(c: u8) -> bool {
     c == b' ' || (b'\t'..=b'\r').contains(&c)
 }
 
