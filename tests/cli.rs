@@ -96,3 +96,18 @@ fn max_size_gives_not_enough_memory() {
     assert!(!ok && err.contains("'lots' is not a size"), "{err}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// Words after the program reach it as `arg`, as with lua5.4 (`--` passes
+/// words that look like options).
+#[test]
+fn script_arguments_are_arg() {
+    let dir = std::env::temp_dir().join(format!("vheap-cli-arg-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let program = dir.join("args.lua");
+    std::fs::write(&program, "print(#arg, arg[1], arg[2], arg[3], arg[0] ~= nil, select('#', ...))\n").unwrap();
+    let (ok, out, err) = vheap(&["run", program.to_str().unwrap(), "one", "--mem", "4M", "2", "--", "--three"]);
+    assert!(ok, "{err}");
+    assert_eq!(out, "3\tone\t2\t--three\ttrue\t0\n");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -5,6 +5,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use vheap::heap::HeapConfig;
+use vheap::lua::host::HostValue;
 use vheap::lua::runtime::{LuaVm, RunOutcome};
 use vheap::lua::state::RunStatus;
 use std::process::ExitCode;
@@ -14,8 +15,8 @@ use vheap::store::file::FileStore;
 use vheap::store::Store;
 
 const USAGE: &str = "usage:
-  vheap run PROGRAM.lua [--heap HEAP] [--mem SIZE] [--page-size SIZE] [--max-size SIZE]
-                   [--checkpoint-every N|Ns] [--stop-after N]
+  vheap run PROGRAM.lua [ARGS...] [--heap HEAP] [--mem SIZE] [--page-size SIZE] [--max-size SIZE]
+                   [--checkpoint-every N|Ns] [--stop-after N] [-- ARGS...]
                                    run a Lua 5.4 program on a paged heap (Ctrl-C checkpoints and stops)
   vheap resume HEAP                continue a program from its last checkpoint
   vheap stat HEAP|FILE.vheap       show a heap's (or checkpoint file's) statistics
@@ -28,7 +29,8 @@ HEAP is a heap file path such as ./prog.heap (the .heap suffix may be omitted).
 Options: --mem SIZE (physical heap, default 8M), --max-size SIZE (the heap's
   address space, default 64G; beyond it Lua's \"not enough memory\"), --no-compress (export),
   --checkpoint-every N (instructions between automatic checkpoints) or Ns (seconds),
-  --stop-after N (checkpoint and stop after N instructions; `resume` continues).";
+  --stop-after N (checkpoint and stop after N instructions; `resume` continues).
+ARGS reach the program as the global `arg` (arg[0] is PROGRAM.lua); stdin is its io.read.";
 
 pub fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -123,6 +125,11 @@ fn parse_options(args: &[String]) -> Result<Options, String> {
                 options.stop_after = Some(value.parse().map_err(|_| format!("'{value}' is not a count of instructions"))?);
                 i += 1;
             }
+            // Everything after "--" is for the program (`arg`), even if it looks like an option.
+            "--" => {
+                options.positional.extend(args[i + 1..].iter().cloned());
+                break;
+            }
             flag if flag.starts_with("--") => return Err(format!("unknown option {flag}\n{USAGE}")),
             _ => options.positional.push(args[i].clone()),
         }
@@ -173,6 +180,15 @@ fn run_program(path: &str, options: &Options) -> Result<(), String> {
         drop(vm);
         cleanup(temporary, &dir);
         std::process::exit(1);
+    }
+    // The script's arguments, as lua.c gives them: arg[0] is the script,
+    // arg[1..] what follows it on the command line (`...` stays empty).
+    let mut script_args = vec![(HostValue::Int(0), HostValue::Str(path.as_bytes().to_vec()))];
+    for (i, a) in options.positional.iter().skip(1).enumerate() {
+        script_args.push((HostValue::Int(i as i64 + 1), HostValue::Str(a.as_bytes().to_vec())));
+    }
+    if let Err(why) = vm.set_global("arg", &HostValue::Map(script_args)).map_err(|e| e.to_string())? {
+        return Err(format!("the arguments cannot be given to the program: {why}"));
     }
     let heap_path = dir.join(format!("{name}.heap"));
     let ended = drive(&mut vm, options, &heap_path)?;
