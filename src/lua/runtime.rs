@@ -359,7 +359,6 @@ fn init_state(h: &mut crate::heap::Heap) -> Result<(), Fault> {
     h.write_u64(g + G_STATUS, RunStatus::Empty as u64)
 }
 
-/// Turns an allocation failure into the Lua error "not enough memory".
 /// The instruction about to run needs more heap than is left: a full
 /// collection first (as Lua does), and if the instruction still fails after
 /// it, Lua's "not enough memory" error (unwinding may allocate: it may use
