@@ -77,7 +77,7 @@ fn run(name: &str, reopen_every: Option<usize>) -> (String, u64) {
 
 #[test]
 fn programs_run_over_a_store_that_must_wait() {
-    for name in ["heap_many_tables", "prog_json_serializer", "fn_closures_loops", "co_generators"] {
+    for name in ["heap_many_tables", "prog_json_serializer", "fn_closures_loops", "co_generators", "os_io_misc"] {
         let (_, expected) = corpus(name);
         let (out, would_block) = run(name, None);
         assert_eq!(out, expected, "{name}");
