@@ -572,3 +572,84 @@ pub fn string_dump(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
         _ => type_error(ctx, args, 1, "dump", "function"),
     }
 }
+
+// ----- require and package ------------------------------------------------
+//
+// Modules come from `package.loaded` and `package.preload` (kept in the
+// registry as `_LOADED` and `_PRELOAD`, as lua5.4 keeps them). A vheap
+// program cannot load files: its whole state lives in the heap, which may
+// move to another machine, so `require` of anything else fails with
+// lua5.4's "module not found" message.
+
+fn registry_table(ctx: &mut Ctx, name: &str) -> LuaResult<Addr> {
+    let registry = ctx.h.read_u64(ctx.g + G_REGISTRY)?;
+    let key = ctx.new_str(name.as_bytes())?;
+    match table::get(ctx.h, registry, key)? {
+        Value::Table(t) => Ok(t),
+        _ => Err(Trap::Msg(format!("'package.{}' must be a table", name.trim_start_matches('_').to_lowercase()))),
+    }
+}
+
+pub fn require(ctx: &mut Ctx, args: &[Value]) -> LuaResult<NativeResult> {
+    let name = check_bytes(ctx, args, 1, "require")?;
+    let key = ctx.new_str(&name)?;
+    let loaded = registry_table(ctx, "_LOADED")?;
+    let module = table::get(ctx.h, loaded, key)?;
+    if module.truthy() {
+        return ret1(module);
+    }
+    let preload = registry_table(ctx, "_PRELOAD")?;
+    let loader = table::get(ctx.h, preload, key)?;
+    if loader.is_nil() {
+        let name = String::from_utf8_lossy(&name);
+        return Err(Trap::Msg(format!(
+            "module '{name}' not found:\n\tno field package.preload['{name}']\n\tno file (vheap programs cannot load files)"
+        )));
+    }
+    let tag = ctx.new_str(b":preload:")?;
+    Ok(NativeResult::Call { func: loader, args: vec![key, tag], k: 0, protected: false })
+}
+
+pub fn require_k(ctx: &mut Ctx, _k: u64, input: ContinuationInput, args: &[Value]) -> LuaResult<NativeResult> {
+    let results = input.map_err(Trap::Error)?;
+    let name = check_bytes(ctx, args, 1, "require")?;
+    let key = ctx.new_str(&name)?;
+    let loaded = registry_table(ctx, "_LOADED")?;
+    if let Some(&v) = results.first().filter(|v| !v.is_nil()) {
+        table::set(ctx.h, loaded, key, v)?.ok();
+    }
+    if table::get(ctx.h, loaded, key)?.is_nil() {
+        table::set(ctx.h, loaded, key, Value::Bool(true))?.ok();
+    }
+    let module = table::get(ctx.h, loaded, key)?;
+    let tag = ctx.new_str(b":preload:")?;
+    ret(vec![module, tag])
+}
+
+/// The `package` table: `loaded` (every standard library and `_G`),
+/// `preload`, and the path fields programs may read.
+pub fn open_package(ctx: &mut Ctx, globals: Addr, libs: &[(&str, Addr)]) -> Result<(), Fault> {
+    let package = table::new_table(ctx.h, ctx.g, 0, 8)?;
+    let loaded = table::new_table(ctx.h, ctx.g, 0, 16)?;
+    let preload = table::new_table(ctx.h, ctx.g, 0, 4)?;
+    let set = |ctx: &mut Ctx, t: Addr, k: &str, v: Value| -> Result<(), Fault> {
+        let key = Value::Str(string::new_string(ctx.h, ctx.g, k.as_bytes())?);
+        table::set(ctx.h, t, key, v)?.ok();
+        Ok(())
+    };
+    for &(name, t) in libs {
+        set(ctx, loaded, name, Value::Table(t))?;
+    }
+    set(ctx, loaded, "_G", Value::Table(globals))?;
+    set(ctx, loaded, "package", Value::Table(package))?;
+    set(ctx, package, "loaded", Value::Table(loaded))?;
+    set(ctx, package, "preload", Value::Table(preload))?;
+    for (field, text) in [("path", "./?.lua"), ("cpath", ""), ("config", "/\n;\n?\n!\n-\n")] {
+        let v = Value::Str(string::new_string(ctx.h, ctx.g, text.as_bytes())?);
+        set(ctx, package, field, v)?;
+    }
+    set(ctx, globals, "package", Value::Table(package))?;
+    let registry = ctx.h.read_u64(ctx.g + G_REGISTRY)?;
+    set(ctx, registry, "_LOADED", Value::Table(loaded))?;
+    set(ctx, registry, "_PRELOAD", Value::Table(preload))
+}

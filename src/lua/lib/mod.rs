@@ -174,6 +174,7 @@ natives![
     ("debug", "getupvalue", debuglib::getupvalue, None),
     ("debug", "setupvalue", debuglib::setupvalue, None),
     ("-", "stdin_lines", oslib::stdin_lines, None),
+    ("", "require", base::require, Some(base::require_k)),
 ];
 
 pub fn native_def(id: u64) -> Option<&'static NativeDef> {
@@ -241,7 +242,7 @@ pub fn open_libs(ctx: &mut Ctx, globals: Addr) -> Result<(), Fault> {
         }
         ctx.h.write_u64(ctx.g + super::state::G_STRING_META, mt)?;
     }
-    Ok(())
+    base::open_package(ctx, globals, &libs)
 }
 
 // ----- argument checking (luaL_check*) -------------------------------------
