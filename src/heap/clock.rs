@@ -11,10 +11,21 @@ pub fn now_micros() -> u64 {
 }
 
 /// `std::time::Instant` panics on wasm32-unknown-unknown: the browser's
-/// clock is JavaScript's.
+/// clock is JavaScript's (counted from the first call, as natively).
 #[cfg(target_arch = "wasm32")]
 pub fn now_micros() -> u64 {
-    (js_sys::Date::now() * 1000.0) as u64
+    use std::cell::Cell;
+    thread_local! {
+        static START: Cell<f64> = const { Cell::new(f64::NAN) };
+    }
+    let now = js_sys::Date::now();
+    let start = START.with(|s| {
+        if s.get().is_nan() {
+            s.set(now);
+        }
+        s.get()
+    });
+    ((now - start).max(0.0) * 1000.0) as u64
 }
 
 /// Seconds since the Unix epoch (for `os.time`).
