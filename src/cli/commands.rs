@@ -268,6 +268,8 @@ fn drive(vm: &mut LuaVm<FileStore>, options: &Options, heap_path: &Path) -> Resu
         let outcome = vm
             .run(slice, &mut |bytes| {
                 let _ = stdout.write_all(bytes);
+                // Flushed at once: a prompt must show before the program waits for input.
+                let _ = stdout.flush();
             })
             .map_err(|e| e.to_string())?;
         let _ = stdout.flush();

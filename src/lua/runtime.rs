@@ -154,6 +154,8 @@ impl<S: Store> LuaVm<S> {
                     executed += 1;
                 }
                 Err(HeapError::Invalid(m)) if m == input::WAIT_INPUT => {
+                    // A prompt printed before the read must show before the wait.
+                    self.drain_output(out)?;
                     self.feed_input()?;
                     continue;
                 }
