@@ -232,6 +232,22 @@ pub fn upval_get(h: &mut Heap, uv: Addr) -> Result<Value, Fault> {
     read_value(h, if slot != 0 { slot } else { uv + UV_VALUE })
 }
 
+/// `upval_set` for the interpreter's fast path: done (true) unless the
+/// collector's barrier would have work to do; when not done, nothing was
+/// written.
+pub fn upval_set_fast(h: &mut Heap, uv: Addr, v: Value) -> Result<bool, Fault> {
+    let slot = h.read_u64(uv + UV_SLOT)?;
+    if slot != 0 {
+        write_value(h, slot, v)?;
+        return Ok(true);
+    }
+    if v.object().is_some() && h.user_word(super::state::USER_WORD_MARKING)? != 0 {
+        return Ok(false);
+    }
+    write_value(h, uv + UV_VALUE, v)?;
+    Ok(true)
+}
+
 pub fn upval_set(h: &mut Heap, uv: Addr, v: Value) -> Result<(), Fault> {
     let slot = h.read_u64(uv + UV_SLOT)?;
     if slot != 0 {

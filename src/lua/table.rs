@@ -340,6 +340,98 @@ pub fn get(h: &mut Heap, t: Addr, key: Value) -> Result<Value, Fault> {
     }
 }
 
+/// Where `key` lives now, for the interpreter's fast path: like
+/// `value_slot`, but `None` when finding out would mean comparing the
+/// contents of two long strings (that comparison may be interrupted and
+/// spread over steps, which only the general path handles). Read-only.
+fn value_slot_quick(h: &mut Heap, t: Addr, key: Value) -> Result<Option<Option<Addr>>, Fault> {
+    let Value::Str(s) = key else { return Ok(Some(value_slot(h, t, key)?)) };
+    let nodes = h.read_u64(t + T_HASH)?;
+    let old = h.read_u64(t + T_OLD_HASH)?;
+    if nodes == 0 && old == 0 {
+        return Ok(Some(None));
+    }
+    let hash = string::hash(h, s)? as u32;
+    if nodes != 0 {
+        let log = u64::from(h.read_u32(t + T_HLOG)?);
+        match probe_quick(h, nodes, log, s, hash)? {
+            Some(Some(node)) => return Ok(Some(Some(node + VALUE_SIZE))),
+            Some(None) => {}
+            None => return Ok(None),
+        }
+    }
+    if old == 0 {
+        return Ok(Some(None));
+    }
+    let log = u64::from(h.read_u32(t + T_OLD_HLOG)?);
+    Ok(match probe_quick(h, old, log, s, hash)? {
+        // As in `find_node`: a node the migration has passed has moved.
+        Some(Some(node)) if (node - old) / NODE < h.read_u64(t + T_HCURSOR)? => Some(None),
+        Some(found) => Some(found.map(|n| n + VALUE_SIZE)),
+        None => None,
+    })
+}
+
+/// `probe` for a string key that only compares addresses: `None` when a
+/// node holds a different string with the same 32-bit hash (it might be an
+/// equal long string).
+fn probe_quick(h: &mut Heap, nodes: Addr, log: u64, s: Addr, hash: u32) -> Result<Option<Option<Addr>>, Fault> {
+    let mask = (1u64 << log) - 1;
+    let mut i = u64::from(hash) & mask;
+    for _ in 0..=mask {
+        let node = nodes + i * NODE;
+        let tag = h.read_u64(node)?;
+        if tag == 0 {
+            return Ok(Some(None));
+        }
+        if (tag >> 32) as u32 == hash && tag & 0xffff_ffff != DEAD_KEY {
+            let (k, _) = read_key(h, node)?;
+            match k {
+                Value::Str(x) if x == s => return Ok(Some(Some(node))),
+                Value::Str(_) => return Ok(None),
+                _ => {}
+            }
+        }
+        i = (i + 1) & mask;
+    }
+    Ok(Some(None))
+}
+
+/// `t[key]` for the interpreter's fast path: the value when it is present
+/// (not nil) and was found without comparing string contents; `None`
+/// otherwise (the caller then takes the general path, which also looks for
+/// `__index`). Read-only, so giving up costs nothing but the reads.
+pub fn get_fast(h: &mut Heap, t: Addr, key: Value) -> Result<Option<Value>, Fault> {
+    let key = normalize_key(key);
+    if key.is_nil() {
+        return Ok(None);
+    }
+    let Some(Some(slot)) = value_slot_quick(h, t, key)? else { return Ok(None) };
+    let v = read_value(h, slot)?;
+    Ok((!v.is_nil()).then_some(v))
+}
+
+/// `t[key] = value` for the interpreter's fast path, done only when it is
+/// a plain overwrite: the key is present with a non-nil value (so no
+/// `__newindex`, no count or size changes), `value` is not nil, and the
+/// collector's barrier has nothing to do. Returns whether it was done;
+/// when not, nothing was written.
+pub fn set_existing_fast(h: &mut Heap, t: Addr, key: Value, value: Value) -> Result<bool, Fault> {
+    if value.is_nil() || (value.object().is_some() && h.user_word(super::state::USER_WORD_MARKING)? != 0) {
+        return Ok(false);
+    }
+    let key = normalize_key(key);
+    if key.is_nil() {
+        return Ok(false);
+    }
+    let Some(Some(slot)) = value_slot_quick(h, t, key)? else { return Ok(false) };
+    if h.read_u64(slot)? == 0 {
+        return Ok(false);
+    }
+    write_value(h, slot, value)?;
+    Ok(true)
+}
+
 pub fn get_int(h: &mut Heap, t: Addr, i: i64) -> Result<Value, Fault> {
     get(h, t, Value::Int(i))
 }

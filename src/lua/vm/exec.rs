@@ -39,18 +39,20 @@ impl Frame {
 /// never outlives the step.
 #[derive(Clone, Copy)]
 pub struct FrameCache {
-    th: Addr,
-    ci: Addr,
-    closure: Addr,
-    proto: Addr,
-    base: Addr,
-    k: Addr,
-    code: Addr,
+    pub(super) th: Addr,
+    pub(super) ci: Addr,
+    pub(super) closure: Addr,
+    pub(super) proto: Addr,
+    pub(super) base: Addr,
+    pub(super) k: Addr,
+    pub(super) code: Addr,
 }
 
-fn read_frame(ctx: &mut Ctx, cache: &mut Option<FrameCache>) -> LuaResult<Option<(Frame, u32)>> {
+/// The running frame's cache, checked against (or rebuilt from) the heap;
+/// `None` if the running frame is not a Lua frame.
+pub(super) fn current_frame(ctx: &mut Ctx, cache: &mut Option<FrameCache>) -> LuaResult<Option<FrameCache>> {
     let ci = ctx.ci()?;
-    let fc = match *cache {
+    Ok(Some(match *cache {
         Some(c) if c.th == ctx.th && c.ci == ci => c,
         _ => {
             let status = ctx.h.read_u64(ci + CI_STATUS)?;
@@ -68,7 +70,12 @@ fn read_frame(ctx: &mut Ctx, cache: &mut Option<FrameCache>) -> LuaResult<Option
             *cache = Some(c);
             c
         }
-    };
+    }))
+}
+
+fn read_frame(ctx: &mut Ctx, cache: &mut Option<FrameCache>) -> LuaResult<Option<(Frame, u32)>> {
+    let Some(fc) = current_frame(ctx, cache)? else { return Ok(None) };
+    let ci = fc.ci;
     let pc = ctx.h.read_u64(ci + CI_PC)?;
     let ins = ctx.h.read_u32(fc.code + pc * 4)?;
     ctx.h.write_u64(ci + CI_PC, pc + 1)?;
@@ -548,7 +555,7 @@ fn cond_jump(ctx: &mut Ctx, f: &Frame, res: bool, k: bool) -> LuaResult<()> {
     }
 }
 
-fn binop_of(opcode: OpCode) -> ArithOp {
+pub(super) fn binop_of(opcode: OpCode) -> ArithOp {
     match opcode {
         OpCode::Add | OpCode::AddK => ArithOp::Add,
         OpCode::Sub | OpCode::SubK => ArithOp::Sub,

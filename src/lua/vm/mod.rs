@@ -13,6 +13,7 @@ pub mod arith;
 pub mod call;
 pub mod close;
 mod exec;
+mod fast;
 pub mod meta;
 
 pub use call::{Ctx, NativeResult};
@@ -110,6 +111,13 @@ fn run_batch(h: &mut Heap, g: Addr, max: u64) -> Result<(Step, u64), Fault> {
     let mut cache = None;
     let mut done = 0;
     while done < max {
+        // Simple instructions, as many as come in a row (see fast.rs). They
+        // change neither the run status nor what the collector polls, so
+        // the checks below are only needed after the general path.
+        done += run_simple(h, g, &mut cache, max - done)?;
+        if done == max {
+            break;
+        }
         if !run_instruction(h, g, &mut cache)? {
             // A long comparison is not done. Keep how far it got and
             // nothing else the instruction did; it runs again next step.
@@ -140,6 +148,14 @@ fn run_batch(h: &mut Heap, g: Addr, max: u64) -> Result<(Step, u64), Fault> {
         super::gc::instruction_completed(h, g)?;
     }
     Ok((Step::Continue, done))
+}
+
+/// Runs the simple instructions that come next in the running Lua frame
+/// (at most `budget`); returns how many ran.
+#[inline(always)]
+fn run_simple(h: &mut Heap, g: Addr, cache: &mut Option<exec::FrameCache>, budget: u64) -> Result<u64, Fault> {
+    let th = h.read_u64(g + G_CURRENT_THREAD)?;
+    fast::run_simple(&mut Ctx { h, g, th }, cache, budget)
 }
 
 /// Runs one instruction: false if it was interrupted (see string.rs, long
