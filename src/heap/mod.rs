@@ -117,14 +117,10 @@ impl Heap {
     /// not cross a page. This is the hot path: one TLB probe and a compare.
     #[inline(always)]
     fn offset<const N: usize>(&mut self, addr: Addr, write: bool) -> Result<usize, Fault> {
-        let page = addr >> self.frames.page_shift;
-        let in_page = (addr & self.offset_mask) as usize;
-        let tlb = if write { &self.frames.write_tlb } else { &self.frames.read_tlb };
-        let entry = tlb[self.frames.tlb_slot(page)];
-        if entry.page == page && in_page <= self.frames.page_size - N {
-            return Ok(entry.base + in_page);
+        match self.tlb_hit::<N>(addr, write) {
+            Some(at) => Ok(at),
+            None => self.offset_slow(addr, N, write),
         }
-        self.offset_slow(addr, N, write)
     }
 
     /// The `N` bytes at a frame offset from [`Heap::offset`].
@@ -198,6 +194,49 @@ impl Heap {
         let at = self.offset::<1>(addr, true)?;
         self.store_array(at, [value]);
         Ok(())
+    }
+
+    /// The two words at `addr` and `addr + 8` (a Lua value), with one TLB
+    /// probe when both are on one resident page, as nearly always. Any other
+    /// case (not resident, or the pair straddles a page) is two plain reads.
+    #[inline(always)]
+    pub fn read_u64_pair(&mut self, addr: Addr) -> Result<(u64, u64), Fault> {
+        match self.tlb_hit::<16>(addr, false) {
+            Some(at) => {
+                let b = self.bytes_at::<16>(at);
+                let (lo, hi) = b.split_at(8);
+                Ok((u64::from_le_bytes(lo.try_into().expect("8 bytes")), u64::from_le_bytes(hi.try_into().expect("8 bytes"))))
+            }
+            None => Ok((self.read_u64(addr)?, self.read_u64(addr + 8)?)),
+        }
+    }
+
+    /// Writes two words at `addr` and `addr + 8` (a Lua value), with one TLB
+    /// probe when both are on one page whose write entry is in the TLB.
+    #[inline(always)]
+    pub fn write_u64_pair(&mut self, addr: Addr, lo: u64, hi: u64) -> Result<(), Fault> {
+        match self.tlb_hit::<16>(addr, true) {
+            Some(at) => {
+                self.store_array(at, lo.to_le_bytes());
+                self.store_array(at + 8, hi.to_le_bytes());
+                Ok(())
+            }
+            None => {
+                self.write_u64(addr, lo)?;
+                self.write_u64(addr + 8, hi)
+            }
+        }
+    }
+
+    /// The TLB part of [`Heap::offset`]: the frame offset on a hit, else
+    /// `None` (the caller takes a slower way).
+    #[inline(always)]
+    fn tlb_hit<const N: usize>(&self, addr: Addr, write: bool) -> Option<usize> {
+        let page = addr >> self.frames.page_shift;
+        let in_page = (addr & self.offset_mask) as usize;
+        let tlb = if write { &self.frames.write_tlb } else { &self.frames.read_tlb };
+        let entry = tlb[self.frames.tlb_slot(page)];
+        (entry.page == page && in_page <= self.frames.page_size - N).then_some(entry.base + in_page)
     }
 
     /// Writes `N` bytes at a frame offset from [`Heap::offset`], logging the

@@ -42,6 +42,7 @@ const TAG_THREAD: u64 = 9;
 const TAG_USERDATA: u64 = 10;
 
 impl Value {
+    #[inline(always)]
     pub fn encode(self) -> (u64, u64) {
         match self {
             Value::Nil => (TAG_NIL, 0),
@@ -58,6 +59,7 @@ impl Value {
         }
     }
 
+    #[inline(always)]
     pub fn decode(tag: u64, payload: u64) -> Result<Value, Fault> {
         Ok(match tag {
             TAG_NIL => Value::Nil,
@@ -111,17 +113,17 @@ impl Value {
 }
 
 /// Reads the value stored at `addr`.
-#[inline]
+/// Always inlined (as is `write_value`): these are the interpreter's
+/// commonest heap accesses, and a call returns its `Result` through memory.
+#[inline(always)]
 pub fn read_value(h: &mut Heap, addr: Addr) -> Result<Value, Fault> {
-    let tag = h.read_u64(addr)?;
-    let payload = h.read_u64(addr + 8)?;
+    let (tag, payload) = h.read_u64_pair(addr)?;
     Value::decode(tag, payload)
 }
 
 /// Stores `v` at `addr`.
-#[inline]
+#[inline(always)]
 pub fn write_value(h: &mut Heap, addr: Addr, v: Value) -> Result<(), Fault> {
     let (tag, payload) = v.encode();
-    h.write_u64(addr, tag)?;
-    h.write_u64(addr + 8, payload)
+    h.write_u64_pair(addr, tag, payload)
 }
