@@ -192,10 +192,12 @@ pub fn slot(stack_base: Addr, index: u64) -> Addr {
     stack_base + index * VALUE_SIZE
 }
 
+#[inline(always)]
 pub fn get(h: &mut Heap, addr: Addr) -> Result<Value, Fault> {
     read_value(h, addr)
 }
 
+#[inline(always)]
 pub fn set(h: &mut Heap, addr: Addr, v: Value) -> Result<(), Fault> {
     write_value(h, addr, v)
 }

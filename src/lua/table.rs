@@ -372,6 +372,18 @@ fn value_slot_quick(h: &mut Heap, t: Addr, key: Value) -> Result<Option<Option<A
     })
 }
 
+/// The slot of array index `i` when the array part holds it and is not
+/// being migrated (the common case, in three reads of the table header);
+/// `None` means "ask `value_slot`".
+#[inline(always)]
+fn array_slot_quick(h: &mut Heap, t: Addr, i: i64) -> Result<Option<Addr>, Fault> {
+    let asize = h.read_u64(t + T_ASIZE)?;
+    if i < 1 || (i as u64) > asize || h.read_u64(t + T_OLD_ARRAY)? != 0 {
+        return Ok(None);
+    }
+    Ok(Some(h.read_u64(t + T_ARRAY)? + (i as u64 - 1) * VALUE_SIZE))
+}
+
 /// `probe` for a string key that only compares addresses: `None` when a
 /// node holds a different string with the same 32-bit hash (it might be an
 /// equal long string).
@@ -401,7 +413,15 @@ fn probe_quick(h: &mut Heap, nodes: Addr, log: u64, s: Addr, hash: u32) -> Resul
 /// (not nil) and was found without comparing string contents; `None`
 /// otherwise (the caller then takes the general path, which also looks for
 /// `__index`). Read-only, so giving up costs nothing but the reads.
+#[inline]
 pub fn get_fast(h: &mut Heap, t: Addr, key: Value) -> Result<Option<Value>, Fault> {
+    if let Value::Int(i) = key {
+        if let Some(slot) = array_slot_quick(h, t, i)? {
+            let v = read_value(h, slot)?;
+            // A nil slot: the key may still be in the hash part.
+            return Ok((!v.is_nil()).then_some(v));
+        }
+    }
     let key = normalize_key(key);
     if key.is_nil() {
         return Ok(None);
@@ -416,15 +436,26 @@ pub fn get_fast(h: &mut Heap, t: Addr, key: Value) -> Result<Option<Value>, Faul
 /// `__newindex`, no count or size changes), `value` is not nil, and the
 /// collector's barrier has nothing to do. Returns whether it was done;
 /// when not, nothing was written.
+#[inline]
 pub fn set_existing_fast(h: &mut Heap, t: Addr, key: Value, value: Value) -> Result<bool, Fault> {
     if value.is_nil() || (value.object().is_some() && h.user_word(super::state::USER_WORD_MARKING)? != 0) {
         return Ok(false);
     }
-    let key = normalize_key(key);
-    if key.is_nil() {
-        return Ok(false);
-    }
-    let Some(Some(slot)) = value_slot_quick(h, t, key)? else { return Ok(false) };
+    let slot = match key {
+        Value::Int(i) => array_slot_quick(h, t, i)?,
+        _ => None,
+    };
+    let slot = match slot {
+        Some(slot) => slot,
+        None => {
+            let key = normalize_key(key);
+            if key.is_nil() {
+                return Ok(false);
+            }
+            let Some(Some(slot)) = value_slot_quick(h, t, key)? else { return Ok(false) };
+            slot
+        }
+    };
     if h.read_u64(slot)? == 0 {
         return Ok(false);
     }

@@ -44,14 +44,17 @@ pub enum NativeResult {
 pub type ContinuationInput = Result<Vec<Value>, Value>;
 
 impl Ctx<'_> {
+    #[inline(always)]
     pub fn get(&mut self, slot: Addr) -> Result<Value, Fault> {
         get(self.h, slot)
     }
 
+    #[inline(always)]
     pub fn set(&mut self, slot: Addr, v: Value) -> Result<(), Fault> {
         set(self.h, slot, v)
     }
 
+    #[inline]
     pub fn ci(&mut self) -> Result<Addr, Fault> {
         self.h.read_u64(self.th + T_CI)
     }
