@@ -71,11 +71,16 @@ impl Ctx<'_> {
 
     /// Errors with "stack overflow" unless `slots` slots from `from` fit.
     pub fn check_stack(&mut self, from: Addr, slots: u64) -> LuaResult<()> {
-        let reserve = if self.h.read_u64(self.th + T_CCALLS)? >> MSGH_SHIFT == 0 { ERROR_SLOTS } else { 0 };
-        if from + (slots + STACK_EXTRA + reserve) * VALUE_SIZE > self.stack_end()? {
+        if !self.stack_fits(from, slots)? {
             return Err(Trap::Msg("stack overflow".into()));
         }
         Ok(())
+    }
+
+    /// Whether `check_stack` would pass.
+    pub fn stack_fits(&mut self, from: Addr, slots: u64) -> Result<bool, Fault> {
+        let reserve = if self.h.read_u64(self.th + T_CCALLS)? >> MSGH_SHIFT == 0 { ERROR_SLOTS } else { 0 };
+        Ok(from + (slots + STACK_EXTRA + reserve) * VALUE_SIZE <= self.stack_end()?)
     }
 
     /// Keeps `v` alive in the running native's frame (above its arguments),

@@ -52,25 +52,31 @@ pub struct FrameCache {
 /// `None` if the running frame is not a Lua frame.
 pub(super) fn current_frame(ctx: &mut Ctx, cache: &mut Option<FrameCache>) -> LuaResult<Option<FrameCache>> {
     let ci = ctx.ci()?;
-    Ok(Some(match *cache {
-        Some(c) if c.th == ctx.th && c.ci == ci => c,
+    Ok(match *cache {
+        Some(c) if c.th == ctx.th && c.ci == ci => Some(c),
         _ => {
-            let status = ctx.h.read_u64(ci + CI_STATUS)?;
-            if status & cs::LUA == 0 {
-                return Ok(None);
-            }
-            let func_slot = ctx.h.read_u64(ci + CI_FUNC)?;
-            let Value::LuaFn(closure) = ctx.get(func_slot)? else {
-                return Err(crate::heap::Fault::Invalid("Lua frame without a Lua function").into());
-            };
-            let proto = ctx.h.read_u64(closure + CL_PROTO)?;
-            let code = ctx.h.read_u64(proto + P_CODE)?;
-            let k = ctx.h.read_u64(proto + P_K)?;
-            let c = FrameCache { th: ctx.th, ci, closure, proto, base: func_slot + VALUE_SIZE, k, code };
-            *cache = Some(c);
+            let c = frame_at(ctx, ci)?;
+            *cache = c;
             c
         }
-    }))
+    })
+}
+
+/// What the cache holds for frame `ci` of the running thread, read from
+/// the heap; `None` if it is not a Lua frame.
+pub(super) fn frame_at(ctx: &mut Ctx, ci: Addr) -> Result<Option<FrameCache>, crate::heap::Fault> {
+    let status = ctx.h.read_u64(ci + CI_STATUS)?;
+    if status & cs::LUA == 0 {
+        return Ok(None);
+    }
+    let func_slot = ctx.h.read_u64(ci + CI_FUNC)?;
+    let Value::LuaFn(closure) = ctx.get(func_slot)? else {
+        return Err(crate::heap::Fault::Invalid("Lua frame without a Lua function"));
+    };
+    let proto = ctx.h.read_u64(closure + CL_PROTO)?;
+    let code = ctx.h.read_u64(proto + P_CODE)?;
+    let k = ctx.h.read_u64(proto + P_K)?;
+    Ok(Some(FrameCache { th: ctx.th, ci, closure, proto, base: func_slot + VALUE_SIZE, k, code }))
 }
 
 fn read_frame(ctx: &mut Ctx, cache: &mut Option<FrameCache>) -> LuaResult<Option<(Frame, u32)>> {

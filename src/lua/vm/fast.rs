@@ -22,12 +22,12 @@
 
 use super::arith::{arith_numbers, ArithOp};
 use super::call::Ctx;
-use super::exec::{current_frame, FrameCache};
+use super::exec::{current_frame, frame_at, FrameCache};
 use super::Trap;
 use crate::heap::{Fault, Heap};
 use crate::lua::compiler::opcodes::{self as op, OpCode};
-use crate::lua::func::{self, CL_UPVALS};
-use crate::lua::state::CI_PC;
+use crate::lua::func::{self, CL_PROTO, CL_UPVALS, P_CODE, P_K};
+use crate::lua::state::*;
 use crate::lua::table;
 use crate::lua::text::number::{self as num, Number};
 use crate::lua::value::{read_value, write_value, Value, VALUE_SIZE};
@@ -44,21 +44,126 @@ pub fn run_simple(ctx: &mut Ctx, cache: &mut Option<FrameCache>, budget: u64) ->
         // reports anything else.
         Err(_) => return Ok(0),
     };
-    let h = &mut *ctx.h;
-    let mut pc = h.read_u64(f.ci + CI_PC)?;
+    let mut f = f;
+    let mut pc = ctx.h.read_u64(f.ci + CI_PC)?;
     let mut done = 0;
+    // The frames this run called from, innermost last: only calls and
+    // returns made here change the running frame, so a return always goes
+    // back to the last of them (when there is one).
+    let mut callers: Vec<FrameCache> = Vec::new();
     while done < budget {
-        let ins = h.read_u32(f.code + pc * 4)?;
-        match simple(h, &f, pc, ins)? {
-            Some(next) => pc = next,
-            None => break,
+        let ins = ctx.h.read_u32(f.code + pc * 4)?;
+        if let Some(next) = simple(ctx.h, &f, pc, ins)? {
+            pc = next;
+        } else {
+            match op::get_opcode(ins) {
+                Ok(OpCode::Call) => {
+                    let Some(callee) = call(ctx, &f, pc, ins)? else { break };
+                    callers.push(f);
+                    f = callee;
+                    pc = 0;
+                }
+                Ok(OpCode::Return0 | OpCode::Return1) => {
+                    let n = u64::from(op::get_opcode(ins) == Ok(OpCode::Return1));
+                    let Some((caller, caller_pc)) = ret(ctx, &f, op::arg_a(ins), n, callers.pop())? else { break };
+                    f = caller;
+                    pc = caller_pc;
+                }
+                _ => break,
+            }
         }
         done += 1;
     }
     if done > 0 {
-        h.write_u64(f.ci + CI_PC, pc)?;
+        ctx.h.write_u64(f.ci + CI_PC, pc)?;
+        // The running frame may have changed; this is it.
+        *cache = Some(f);
     }
     Ok(done)
+}
+
+/// CALL of a Lua function, as `call::precall` does it, when nothing can go
+/// wrong: the callee is a Lua function, its frame fits on the stack and a
+/// CallInfo block is there to reuse (no allocation). Everything is checked
+/// before the first write. Returns the callee's frame, which runs next
+/// from pc 0; the caller's pc is saved in its CallInfo.
+fn call(ctx: &mut Ctx, f: &FrameCache, pc: u64, ins: u32) -> Result<Option<FrameCache>, Fault> {
+    let h = &mut *ctx.h;
+    let func_slot = f.base + u64::from(op::arg_a(ins)) * VALUE_SIZE;
+    let b = op::arg_b(ins);
+    let c = op::arg_c(ins);
+    // Arguments up to the multiple-results mark (see `exec::consume_top`).
+    let multi_top = if b == 0 {
+        let top = h.read_u64(ctx.th + T_TOP)?;
+        if top <= func_slot {
+            return Ok(None);
+        }
+        Some(top)
+    } else {
+        None
+    };
+    let nargs = multi_top.map_or(u64::from(b).wrapping_sub(1), |top| (top - func_slot) / VALUE_SIZE - 1);
+    let nresults = if c != 0 { u64::from(c) - 1 } else { MULTRET };
+    let Value::LuaFn(cl) = read_value(h, func_slot)? else { return Ok(None) };
+    let proto = h.read_u64(cl + CL_PROTO)?;
+    let (nparams, _, max_stack) = func::shape(h, proto)?;
+    let next = h.read_u64(f.ci + CI_NEXT)?;
+    if next == 0 || !ctx.stack_fits(func_slot, 1 + max_stack.max(nargs))? {
+        return Ok(None);
+    }
+    let h = &mut *ctx.h;
+    let code = h.read_u64(proto + P_CODE)?;
+    let k = h.read_u64(proto + P_K)?;
+    // Nothing can fail from here on but page faults.
+    h.write_u64(f.ci + CI_PC, pc + 1)?;
+    if multi_top.is_some() {
+        h.write_u64(ctx.th + T_TOP, 0)?;
+    }
+    for i in nargs..max_stack.max(nparams) {
+        write_value(h, func_slot + (1 + i) * VALUE_SIZE, Value::Nil)?;
+    }
+    h.write_u64(ctx.th + T_CI, next)?;
+    h.write_u64(next + CI_FUNC, func_slot)?;
+    h.write_u64(next + CI_TOP, func_slot + (1 + max_stack) * VALUE_SIZE)?;
+    // CI_PC is written when the run ends (pc 0 unless more ran).
+    h.write_u64(next + CI_NRESULTS, nresults)?;
+    h.write_u64(next + CI_STATUS, cs::LUA)?;
+    h.write_u64(next + CI_EXTRA_ARGS, nargs.max(nparams))?;
+    Ok(Some(FrameCache { th: ctx.th, ci: next, closure: cl, proto, base: func_slot + VALUE_SIZE, k, code }))
+}
+
+/// RETURN0/RETURN1 (`n` results from `first`), as `call::return_from_slots`
+/// does it, when the caller is a Lua frame with nothing to finish (no
+/// metamethod result to store, no `__close` to resume, not a coroutine's
+/// base). `caller`: the caller's frame if this run called from it. Returns
+/// the caller's frame and pc.
+fn ret(ctx: &mut Ctx, f: &FrameCache, first: u32, n: u64, caller: Option<FrameCache>) -> Result<Option<(FrameCache, u64)>, Fault> {
+    let h = &mut *ctx.h;
+    let prev = h.read_u64(f.ci + CI_PREV)?;
+    if h.read_u64(prev + CI_STATUS)? & !(cs::LUA | cs::TAIL) != 0 {
+        return Ok(None);
+    }
+    let caller = match caller {
+        Some(c) if c.ci == prev => c,
+        _ => match frame_at(ctx, prev)? {
+            Some(c) => c,
+            None => return Ok(None),
+        },
+    };
+    let h = &mut *ctx.h;
+    let caller_pc = h.read_u64(prev + CI_PC)?;
+    let func_slot = h.read_u64(f.ci + CI_FUNC)?;
+    let wanted = h.read_u64(f.ci + CI_NRESULTS)?;
+    let first = f.base + u64::from(first) * VALUE_SIZE;
+    let count = if wanted == MULTRET { n } else { wanted };
+    for i in 0..count {
+        let v = if i < n { read_value(h, first + i * VALUE_SIZE)? } else { Value::Nil };
+        write_value(h, func_slot + i * VALUE_SIZE, v)?;
+    }
+    // T_TOP marks results above the caller's registers (see `finish_return`).
+    h.write_u64(ctx.th + T_TOP, if wanted == MULTRET { func_slot + count * VALUE_SIZE } else { 0 })?;
+    h.write_u64(ctx.th + T_CI, prev)?;
+    Ok(Some((caller, caller_pc)))
 }
 
 fn as_number(v: Value) -> Option<Number> {
