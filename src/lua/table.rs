@@ -431,6 +431,20 @@ pub fn get_fast(h: &mut Heap, t: Addr, key: Value) -> Result<Option<Value>, Faul
     Ok((!v.is_nil()).then_some(v))
 }
 
+/// `t[key]` for the interpreter's fast path, nil included when it is final:
+/// the table has no metatable (so no `__index`) and the key is not a
+/// string (whose lookup may need an interruptible comparison).
+#[inline]
+pub fn get_raw_fast(h: &mut Heap, t: Addr, key: Value) -> Result<Option<Value>, Fault> {
+    if let Some(v) = get_fast(h, t, key)? {
+        return Ok(Some(v));
+    }
+    if matches!(key, Value::Str(_)) || h.read_u64(t + T_META)? != 0 {
+        return Ok(None);
+    }
+    Ok(Some(get(h, t, key)?))
+}
+
 /// `t[key] = value` for the interpreter's fast path, done only when it is
 /// a plain overwrite: the key is present with a non-nil value (so no
 /// `__newindex`, no count or size changes), `value` is not nil, and the

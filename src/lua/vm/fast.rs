@@ -235,7 +235,7 @@ fn simple(h: &mut Heap, f: &FrameCache, pc: u64, ins: u32) -> Result<Option<u64>
                 OpCode::GetI => Value::Int(i64::from(c)),
                 _ => read_value(h, kst(c))?,
             };
-            let Some(v) = table::get_fast(h, t, key)? else { return Ok(None) };
+            let Some(v) = table::get_raw_fast(h, t, key)? else { return Ok(None) };
             write_value(h, ra, v)?;
         }
         OpCode::Self_ => {
