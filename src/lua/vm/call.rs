@@ -79,8 +79,14 @@ impl Ctx<'_> {
 
     /// Whether `check_stack` would pass.
     pub fn stack_fits(&mut self, from: Addr, slots: u64) -> Result<bool, Fault> {
+        Ok(self.stack_room()?.fits(from, slots))
+    }
+
+    /// What `check_stack` compares with, for a caller that checks many
+    /// times while neither the thread nor its C levels change.
+    pub fn stack_room(&mut self) -> Result<StackRoom, Fault> {
         let reserve = if self.h.read_u64(self.th + T_CCALLS)? >> MSGH_SHIFT == 0 { ERROR_SLOTS } else { 0 };
-        Ok(from + (slots + STACK_EXTRA + reserve) * VALUE_SIZE <= self.stack_end()?)
+        Ok(StackRoom { end: self.stack_end()?, kept: STACK_EXTRA + reserve })
     }
 
     /// Keeps `v` alive in the running native's frame (above its arguments),
@@ -129,6 +135,20 @@ impl Ctx<'_> {
         }
         self.h.write_u64(self.th + T_CI, next)?;
         Ok(next)
+    }
+}
+
+/// The end of the running thread's stack and the slots kept free below it.
+#[derive(Clone, Copy)]
+pub struct StackRoom {
+    end: Addr,
+    kept: u64,
+}
+
+impl StackRoom {
+    /// Whether `slots` slots from `from` fit (see `Ctx::check_stack`).
+    pub fn fits(self, from: Addr, slots: u64) -> bool {
+        from + (slots + self.kept) * VALUE_SIZE <= self.end
     }
 }
 

@@ -21,7 +21,7 @@
 //! has exactly the general path's effect, whichever path ran it.
 
 use super::arith::{arith_numbers, ArithOp};
-use super::call::Ctx;
+use super::call::{Ctx, StackRoom};
 use super::exec::{current_frame, frame_at, FrameCache};
 use super::Trap;
 use crate::heap::{Fault, Heap};
@@ -35,7 +35,8 @@ use crate::lua::value::{read_value, write_value, Value, VALUE_SIZE};
 /// Runs up to `budget` simple instructions of the running Lua frame, in a
 /// row; returns how many ran (0 when the next one is not simple, or the
 /// running frame is not a Lua frame).
-pub fn run_simple(ctx: &mut Ctx, cache: &mut Option<FrameCache>, budget: u64) -> Result<u64, Fault> {
+/// `callers` is scratch space, kept by the caller only to reuse its memory.
+pub fn run_simple(ctx: &mut Ctx, cache: &mut Option<FrameCache>, callers: &mut Vec<FrameCache>, budget: u64) -> Result<u64, Fault> {
     let f = match current_frame(ctx, cache) {
         Ok(Some(f)) => f,
         Ok(None) => return Ok(0),
@@ -50,7 +51,9 @@ pub fn run_simple(ctx: &mut Ctx, cache: &mut Option<FrameCache>, budget: u64) ->
     // The frames this run called from, innermost last: only calls and
     // returns made here change the running frame, so a return always goes
     // back to the last of them (when there is one).
-    let mut callers: Vec<FrameCache> = Vec::new();
+    callers.clear();
+    // Read at the first call: nothing here changes the thread or its C levels.
+    let mut room = None;
     while done < budget {
         let ins = ctx.h.read_u32(f.code + pc * 4)?;
         if let Some(next) = simple(ctx.h, &f, pc, ins)? {
@@ -58,7 +61,7 @@ pub fn run_simple(ctx: &mut Ctx, cache: &mut Option<FrameCache>, budget: u64) ->
         } else {
             match op::get_opcode(ins) {
                 Ok(OpCode::Call) => {
-                    let Some(callee) = call(ctx, &f, pc, ins)? else { break };
+                    let Some(callee) = call(ctx, &f, pc, ins, &mut room)? else { break };
                     callers.push(f);
                     f = callee;
                     pc = 0;
@@ -87,7 +90,7 @@ pub fn run_simple(ctx: &mut Ctx, cache: &mut Option<FrameCache>, budget: u64) ->
 /// CallInfo block is there to reuse (no allocation). Everything is checked
 /// before the first write. Returns the callee's frame, which runs next
 /// from pc 0; the caller's pc is saved in its CallInfo.
-fn call(ctx: &mut Ctx, f: &FrameCache, pc: u64, ins: u32) -> Result<Option<FrameCache>, Fault> {
+fn call(ctx: &mut Ctx, f: &FrameCache, pc: u64, ins: u32, room: &mut Option<StackRoom>) -> Result<Option<FrameCache>, Fault> {
     let h = &mut *ctx.h;
     let func_slot = f.base + u64::from(op::arg_a(ins)) * VALUE_SIZE;
     let b = op::arg_b(ins);
@@ -108,7 +111,11 @@ fn call(ctx: &mut Ctx, f: &FrameCache, pc: u64, ins: u32) -> Result<Option<Frame
     let proto = h.read_u64(cl + CL_PROTO)?;
     let (nparams, _, max_stack) = func::shape(h, proto)?;
     let next = h.read_u64(f.ci + CI_NEXT)?;
-    if next == 0 || !ctx.stack_fits(func_slot, 1 + max_stack.max(nargs))? {
+    let room = match *room {
+        Some(r) => r,
+        None => *room.insert(ctx.stack_room()?),
+    };
+    if next == 0 || !room.fits(func_slot, 1 + max_stack.max(nargs)) {
         return Ok(None);
     }
     let h = &mut *ctx.h;

@@ -109,12 +109,13 @@ pub fn step_batch(h: &mut Heap, max: u64) -> Result<(Step, u64), Fault> {
 
 fn run_batch(h: &mut Heap, g: Addr, max: u64) -> Result<(Step, u64), Fault> {
     let mut cache = None;
+    let mut callers = Vec::new();
     let mut done = 0;
     while done < max {
         // Simple instructions, as many as come in a row (see fast.rs). They
         // change neither the run status nor what the collector polls, so
         // the checks below are only needed after the general path.
-        done += run_simple(h, g, &mut cache, max - done)?;
+        done += run_simple(h, g, &mut cache, &mut callers, max - done)?;
         if done == max {
             break;
         }
@@ -153,9 +154,9 @@ fn run_batch(h: &mut Heap, g: Addr, max: u64) -> Result<(Step, u64), Fault> {
 /// Runs the simple instructions that come next in the running Lua frame
 /// (at most `budget`); returns how many ran.
 #[inline(always)]
-fn run_simple(h: &mut Heap, g: Addr, cache: &mut Option<exec::FrameCache>, budget: u64) -> Result<u64, Fault> {
+fn run_simple(h: &mut Heap, g: Addr, cache: &mut Option<exec::FrameCache>, callers: &mut Vec<exec::FrameCache>, budget: u64) -> Result<u64, Fault> {
     let th = h.read_u64(g + G_CURRENT_THREAD)?;
-    fast::run_simple(&mut Ctx { h, g, th }, cache, budget)
+    fast::run_simple(&mut Ctx { h, g, th }, cache, callers, budget)
 }
 
 /// Runs one instruction: false if it was interrupted (see string.rs, long
