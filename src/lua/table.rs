@@ -344,6 +344,7 @@ pub fn get(h: &mut Heap, t: Addr, key: Value) -> Result<Value, Fault> {
 /// `value_slot`, but `None` when finding out would mean comparing the
 /// contents of two long strings (that comparison may be interrupted and
 /// spread over steps, which only the general path handles). Read-only.
+#[inline(always)]
 fn value_slot_quick(h: &mut Heap, t: Addr, key: Value) -> Result<Option<Option<Addr>>, Fault> {
     let Value::Str(s) = key else { return Ok(Some(value_slot(h, t, key)?)) };
     let nodes = h.read_u64(t + T_HASH)?;
@@ -387,18 +388,19 @@ fn array_slot_quick(h: &mut Heap, t: Addr, i: i64) -> Result<Option<Addr>, Fault
 /// `probe` for a string key that only compares addresses: `None` when a
 /// node holds a different string with the same 32-bit hash (it might be an
 /// equal long string).
+#[inline(always)]
 fn probe_quick(h: &mut Heap, nodes: Addr, log: u64, s: Addr, hash: u32) -> Result<Option<Option<Addr>>, Fault> {
     let mask = (1u64 << log) - 1;
     let mut i = u64::from(hash) & mask;
     for _ in 0..=mask {
         let node = nodes + i * NODE;
-        let tag = h.read_u64(node)?;
+        // The key's two words at once (see `read_key` for the tag's halves).
+        let (tag, payload) = h.read_u64_pair(node)?;
         if tag == 0 {
             return Ok(Some(None));
         }
         if (tag >> 32) as u32 == hash && tag & 0xffff_ffff != DEAD_KEY {
-            let (k, _) = read_key(h, node)?;
-            match k {
+            match Value::decode(tag & 0xffff_ffff, payload)? {
                 Value::Str(x) if x == s => return Ok(Some(Some(node))),
                 Value::Str(_) => return Ok(None),
                 _ => {}
@@ -413,7 +415,7 @@ fn probe_quick(h: &mut Heap, nodes: Addr, log: u64, s: Addr, hash: u32) -> Resul
 /// (not nil) and was found without comparing string contents; `None`
 /// otherwise (the caller then takes the general path, which also looks for
 /// `__index`). Read-only, so giving up costs nothing but the reads.
-#[inline]
+#[inline(always)]
 pub fn get_fast(h: &mut Heap, t: Addr, key: Value) -> Result<Option<Value>, Fault> {
     if let Value::Int(i) = key {
         if let Some(slot) = array_slot_quick(h, t, i)? {
@@ -434,7 +436,7 @@ pub fn get_fast(h: &mut Heap, t: Addr, key: Value) -> Result<Option<Value>, Faul
 /// `t[key]` for the interpreter's fast path, nil included when it is final:
 /// the table has no metatable (so no `__index`) and the key is not a
 /// string (whose lookup may need an interruptible comparison).
-#[inline]
+#[inline(always)]
 pub fn get_raw_fast(h: &mut Heap, t: Addr, key: Value) -> Result<Option<Value>, Fault> {
     if let Some(v) = get_fast(h, t, key)? {
         return Ok(Some(v));
@@ -450,7 +452,7 @@ pub fn get_raw_fast(h: &mut Heap, t: Addr, key: Value) -> Result<Option<Value>, 
 /// `__newindex`, no count or size changes), `value` is not nil, and the
 /// collector's barrier has nothing to do. Returns whether it was done;
 /// when not, nothing was written.
-#[inline]
+#[inline(always)]
 pub fn set_existing_fast(h: &mut Heap, t: Addr, key: Value, value: Value) -> Result<bool, Fault> {
     if value.is_nil() || (value.object().is_some() && h.user_word(super::state::USER_WORD_MARKING)? != 0) {
         return Ok(false);
