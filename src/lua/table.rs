@@ -373,16 +373,22 @@ fn value_slot_quick(h: &mut Heap, t: Addr, key: Value) -> Result<Option<Option<A
     })
 }
 
-/// The slot of array index `i` when the array part holds it and is not
-/// being migrated (the common case, in three reads of the table header);
-/// `None` means "ask `value_slot`".
+/// The slot of array index `i` when the array part holds it (as
+/// `array_slot_part`, inlined for the fast path: three reads of the table
+/// header, two more while the array part is being migrated, which a table
+/// that stopped growing stays in); `None` means "ask `value_slot`".
 #[inline(always)]
 fn array_slot_quick(h: &mut Heap, t: Addr, i: i64) -> Result<Option<Addr>, Fault> {
     let asize = h.read_u64(t + T_ASIZE)?;
-    if i < 1 || (i as u64) > asize || h.read_u64(t + T_OLD_ARRAY)? != 0 {
+    if i < 1 || (i as u64) > asize {
         return Ok(None);
     }
-    Ok(Some(h.read_u64(t + T_ARRAY)? + (i as u64 - 1) * VALUE_SIZE))
+    let index = i as u64 - 1;
+    let old = h.read_u64(t + T_OLD_ARRAY)?;
+    if old != 0 && index >= h.read_u64(t + T_ACURSOR)? && index < h.read_u64(t + T_OLD_ASIZE)? {
+        return Ok(Some(old + index * VALUE_SIZE));
+    }
+    Ok(Some(h.read_u64(t + T_ARRAY)? + index * VALUE_SIZE))
 }
 
 /// `probe` for a string key that only compares addresses: `None` when a
