@@ -322,6 +322,15 @@ fn simple(h: &mut Heap, f: &FrameCache, pc: u64, ins: u32) -> Result<Option<u64>
             };
             write_value(h, ra, v)?;
         }
+        OpCode::Len => {
+            // A table with a metatable may have `__len`.
+            let n = match read_value(h, r(b))? {
+                Value::Str(s) => crate::lua::string::len(h, s)?,
+                Value::Table(t) if table::metatable(h, t)? == 0 => table::length(h, t)?,
+                _ => return Ok(None),
+            };
+            write_value(h, ra, Value::Int(n as i64))?;
+        }
         OpCode::Not => {
             let x = read_value(h, r(b))?;
             write_value(h, ra, Value::Bool(!x.truthy()))?;
