@@ -12,6 +12,12 @@
 //! simple instructions, and the pc lives in a Rust local that is written
 //! back to the CallInfo when the run ends.
 //!
+//! Calls of Lua functions and RETURN0/RETURN1 back to a Lua caller also
+//! run here when nothing can go wrong and nothing is left to finish (see
+//! `call` and `ret`): they write exactly what the general path writes, and
+//! the loop goes on in the other frame, so a recursive function can run
+//! whole batches without leaving this loop.
+//!
 //! Restartability is the general path's: this runs inside the same heap
 //! step, and a fault rolls the whole step back, pc write-back included.
 //! An instruction that is not simple in the case at hand (an operand that
