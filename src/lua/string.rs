@@ -441,34 +441,34 @@ pub fn init_table(h: &mut Heap, g: Addr) -> Result<(), Fault> {
 /// few at a time, so no single instruction touches every string.
 fn grow_table(h: &mut Heap, g: Addr) -> Result<(), Fault> {
     migrate(h, g, u64::MAX)?;
-    let old_cap = h.read_u64(g + G_STRINGS_CAP)?;
-    let old = h.read_u64(g + G_STRINGS)?;
-    let cap = old_cap * 2;
-    let buckets = h.alloc_zeroed(cap * 8)?;
+    let cap = h.read_u64(g + G_STRINGS_CAP)?;
+    start_resize(h, g, cap * 2)
+}
+
+/// Makes a new, empty bucket array of `new_cap` buckets the current one;
+/// the old buckets wait to be moved over (`migrate`).
+fn start_resize(h: &mut Heap, g: Addr, new_cap: u64) -> Result<(), Fault> {
+    let (old, old_cap) = (h.read_u64(g + G_STRINGS)?, h.read_u64(g + G_STRINGS_CAP)?);
+    let buckets = h.alloc_zeroed(new_cap * 8)?;
     h.write_u64(g + G_STRINGS_OLD, old)?;
     h.write_u64(g + G_STRINGS_OLD_CAP, old_cap)?;
     h.write_u64(g + G_STRINGS_CURSOR, 0)?;
     h.write_u64(g + G_STRINGS, buckets)?;
-    h.write_u64(g + G_STRINGS_CAP, cap)
+    h.write_u64(g + G_STRINGS_CAP, new_cap)
 }
 
 /// Starts shrinking the bucket array when at most a quarter of it is used
 /// (as Lua's collector does after a cycle), to twice the strings left, so
-/// the memory of many dropped strings comes back. The move is made a few buckets at a time, by
-/// insertions and by the collector's slices (`migrate_some`).
+/// the memory of many dropped strings comes back. The move is made a few
+/// buckets at a time, by insertions and by the collector's slices
+/// (`migrate_some`).
 pub fn maybe_shrink(h: &mut Heap, g: Addr) -> Result<(), Fault> {
     let cap = h.read_u64(g + G_STRINGS_CAP)?;
     if h.read_u64(g + G_STRINGS_OLD)? != 0 || cap <= 256 || h.read_u64(g + G_STRINGS_COUNT)? * 4 > cap {
         return Ok(());
     }
     let new_cap = (h.read_u64(g + G_STRINGS_COUNT)? * 2).next_power_of_two().max(256);
-    let old = h.read_u64(g + G_STRINGS)?;
-    let buckets = h.alloc_zeroed(new_cap * 8)?;
-    h.write_u64(g + G_STRINGS_OLD, old)?;
-    h.write_u64(g + G_STRINGS_OLD_CAP, cap)?;
-    h.write_u64(g + G_STRINGS_CURSOR, 0)?;
-    h.write_u64(g + G_STRINGS, buckets)?;
-    h.write_u64(g + G_STRINGS_CAP, new_cap)
+    start_resize(h, g, new_cap)
 }
 
 /// Moves up to `budget` buckets of a resize under way.

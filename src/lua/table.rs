@@ -220,11 +220,16 @@ enum Part {
     Old,
 }
 
-/// The slot of array index `i` (1-based), if within the array part.
+/// The slot of array index `i` (1-based), if within the array part (three
+/// reads of the table header; two more while the array part is being
+/// migrated, which a table that stopped growing stays in). Inlined: the
+/// interpreter's fast path for integer keys is this.
+#[inline(always)]
 fn array_slot(h: &mut Heap, t: Addr, i: i64) -> Result<Option<Addr>, Fault> {
     Ok(array_slot_part(h, t, i)?.map(|(slot, _)| slot))
 }
 
+#[inline(always)]
 fn array_slot_part(h: &mut Heap, t: Addr, i: i64) -> Result<Option<(Addr, Part)>, Fault> {
     let asize = h.read_u64(t + T_ASIZE)?;
     if i < 1 || (i as u64) > asize {
@@ -373,24 +378,6 @@ fn value_slot_quick(h: &mut Heap, t: Addr, key: Value) -> Result<Option<Option<A
     })
 }
 
-/// The slot of array index `i` when the array part holds it (as
-/// `array_slot_part`, inlined for the fast path: three reads of the table
-/// header, two more while the array part is being migrated, which a table
-/// that stopped growing stays in); `None` means "ask `value_slot`".
-#[inline(always)]
-fn array_slot_quick(h: &mut Heap, t: Addr, i: i64) -> Result<Option<Addr>, Fault> {
-    let asize = h.read_u64(t + T_ASIZE)?;
-    if i < 1 || (i as u64) > asize {
-        return Ok(None);
-    }
-    let index = i as u64 - 1;
-    let old = h.read_u64(t + T_OLD_ARRAY)?;
-    if old != 0 && index >= h.read_u64(t + T_ACURSOR)? && index < h.read_u64(t + T_OLD_ASIZE)? {
-        return Ok(Some(old + index * VALUE_SIZE));
-    }
-    Ok(Some(h.read_u64(t + T_ARRAY)? + index * VALUE_SIZE))
-}
-
 /// `probe` for a string key that only compares addresses: `None` when a
 /// node holds a different string with the same 32-bit hash (it might be an
 /// equal long string).
@@ -424,7 +411,7 @@ fn probe_quick(h: &mut Heap, nodes: Addr, log: u64, s: Addr, hash: u32) -> Resul
 #[inline(always)]
 pub fn get_fast(h: &mut Heap, t: Addr, key: Value) -> Result<Option<Value>, Fault> {
     if let Value::Int(i) = key {
-        if let Some(slot) = array_slot_quick(h, t, i)? {
+        if let Some(slot) = array_slot(h, t, i)? {
             let v = read_value(h, slot)?;
             // A nil slot: the key may still be in the hash part.
             return Ok((!v.is_nil()).then_some(v));
@@ -464,7 +451,7 @@ pub fn set_existing_fast(h: &mut Heap, t: Addr, key: Value, value: Value) -> Res
         return Ok(false);
     }
     let slot = match key {
-        Value::Int(i) => array_slot_quick(h, t, i)?,
+        Value::Int(i) => array_slot(h, t, i)?,
         _ => None,
     };
     let slot = match slot {
