@@ -61,6 +61,9 @@ const SLAB_HEADER: Addr = 64;
 
 // Large-object header (at the start of its run).
 const RUN_KIND: u32 = u32::from_le_bytes(*b"RUN!");
+/// A run handed out by [`Heap::alloc_reservation`]: address space, not
+/// counted in the bytes in use.
+const RESERVATION_KIND: u32 = u32::from_le_bytes(*b"RSV!");
 const L_KIND: Addr = 0;
 const L_CLASS: Addr = 4;
 const L_SIZE: Addr = 8;
@@ -204,7 +207,17 @@ impl Heap {
         Ok(addr)
     }
 
-    /// Frees an object returned by [`Heap::alloc`].
+    /// A block of `size` bytes of address space that reads as zeros and is
+    /// not counted in the bytes in use, for space a user reserves and may
+    /// never touch (a thread's whole stack, a directory for the whole
+    /// address space). Its pages cost a frame or a store page only once
+    /// written. It still counts against the maximum size. Freed with
+    /// [`Heap::free`].
+    pub fn alloc_reservation(&mut self, size: u64) -> Result<Addr, Fault> {
+        self.alloc_run_object(size.max(1), RESERVATION_KIND)
+    }
+
+    /// Frees an object returned by [`Heap::alloc`] or a reservation.
     pub fn free(&mut self, addr: Addr) -> Result<(), Fault> {
         let page = self.page_of(addr);
         if page == 0 {
@@ -213,7 +226,8 @@ impl Heap {
         let base = self.page_addr(page);
         match self.read_u32(base)? {
             SLAB_KIND => self.free_small(base, addr),
-            RUN_KIND if addr == base + RUN_HEADER => self.free_large(base),
+            RUN_KIND if addr == base + RUN_HEADER => self.free_large(base, true),
+            RESERVATION_KIND if addr == base + RUN_HEADER => self.free_large(base, false),
             _ => Err(Fault::Invalid("free of an address that is not an object")),
         }
     }
@@ -226,7 +240,7 @@ impl Heap {
                 let class = self.read_u32(base + S_CLASS)?;
                 self.classes.get(class as usize).map(|&s| u64::from(s)).ok_or(Fault::Invalid("slab has a bad class"))
             }
-            RUN_KIND => self.read_u64(base + L_SIZE),
+            RUN_KIND | RESERVATION_KIND => self.read_u64(base + L_SIZE),
             _ => Err(Fault::Invalid("size_of an address that is not an object")),
         }
     }
@@ -342,6 +356,12 @@ impl Heap {
     // ----- large objects -------------------------------------------------
 
     fn alloc_large(&mut self, size: u64) -> Result<Addr, Fault> {
+        self.alloc_run_object(size, RUN_KIND)
+    }
+
+    /// An object in a run of its own (a large object, or a reservation:
+    /// `kind`); only large objects count in the bytes in use.
+    fn alloc_run_object(&mut self, size: u64, kind: u32) -> Result<Addr, Fault> {
         let page_size = self.page_size() as u64;
         let pages = size.checked_add(RUN_HEADER).ok_or(Fault::OutOfMemory)?.div_ceil(page_size);
         let class = pages.next_power_of_two().trailing_zeros() as u64;
@@ -350,14 +370,16 @@ impl Heap {
         }
         let page = self.alloc_run(class)?;
         let base = self.page_addr(page);
-        self.write_u32(base + L_KIND, RUN_KIND)?;
+        self.write_u32(base + L_KIND, kind)?;
         self.write_u32(base + L_CLASS, class as u32)?;
         self.write_u64(base + L_SIZE, size)?;
-        self.add_in_use((size + RUN_HEADER) as i64)?;
+        if kind == RUN_KIND {
+            self.add_in_use((size + RUN_HEADER) as i64)?;
+        }
         Ok(base + RUN_HEADER)
     }
 
-    fn free_large(&mut self, base: Addr) -> Result<(), Fault> {
+    fn free_large(&mut self, base: Addr, counted: bool) -> Result<(), Fault> {
         let class = u64::from(self.read_u32(base + L_CLASS)?);
         let size = self.read_u64(base + L_SIZE)?;
         if class >= RUN_CLASSES {
@@ -365,7 +387,9 @@ impl Heap {
         }
         // Clear the kind so a second free of the same address is caught.
         self.write_u32(base + L_KIND, 0)?;
-        self.add_in_use(-((size + RUN_HEADER) as i64))?;
+        if counted {
+            self.add_in_use(-((size + RUN_HEADER) as i64))?;
+        }
         self.free_run(self.page_of(base), class)
     }
 
@@ -485,6 +509,24 @@ mod tests {
                 Err(other) => panic!("unexpected {other:?}"),
             }
         }
+    }
+
+    #[test]
+    fn reservations_take_address_space_not_bytes_in_use() {
+        let mut heap = fresh_heap(4096, 64);
+        let in_use = run(&mut heap, |h| h.bytes_in_use());
+        let pages = run(&mut heap, |h| h.page_count());
+        let r = run(&mut heap, |h| h.alloc_reservation(1 << 20));
+        assert_eq!(run(&mut heap, |h| h.bytes_in_use()), in_use);
+        assert!(run(&mut heap, |h| h.page_count()) >= pages + 256, "a 1 MiB reservation takes 256 pages of address space");
+        assert_eq!(run(&mut heap, |h| h.size_of(r)), 1 << 20);
+        assert_eq!(run(&mut heap, |h| h.read_u64(r + 4096)), 0, "a reservation reads as zeros");
+        run(&mut heap, |h| h.free(r));
+        assert_eq!(run(&mut heap, |h| h.bytes_in_use()), in_use);
+        assert_eq!(heap.free(r), Err(Fault::Invalid("free of an address that is not an object")));
+        // The freed run is reused by the next object of its class.
+        let big = run(&mut heap, |h| h.alloc((1 << 20) - 64));
+        assert_eq!(big, r);
     }
 
     #[test]

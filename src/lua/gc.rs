@@ -228,7 +228,7 @@ fn min_threshold(h: &Heap) -> u64 {
 pub fn init(h: &mut Heap, g: Addr) -> Result<(), Fault> {
     let groups = h.max_pages()?.div_ceil(GROUP_PAGES);
     let before = h.bytes_in_use()?;
-    let dir = h.alloc_zeroed(groups * 8)?;
+    let dir = h.alloc_reservation(groups * 8)?;
     h.write_u64(g + DIR, dir)?;
     h.write_u64(g + DIR_GROUPS, groups)?;
     let reserved = h.bytes_in_use()? - before;
@@ -1472,10 +1472,14 @@ fn free_object(h: &mut Heap, g: Addr, obj: Addr) -> Result<(), Fault> {
             }
         }
         Kind::Thread => {
+            // What freeing the stack takes off the bytes in use is what
+            // making it added to the reservations (nothing, unless the
+            // heap predates reservations).
             let stack = h.read_u64(obj + T_STACK)?;
-            let slots = h.read_u64(obj + T_STACK_SLOTS)?;
+            let before = h.bytes_in_use()?;
             free_block(h, stack)?;
-            add_reserved(h, g, -((slots * VALUE_SIZE + 16) as i64))?;
+            let freed = before.saturating_sub(h.bytes_in_use()?);
+            add_reserved(h, g, -(freed as i64))?;
             // Pending to-be-closed records of a thread that died suspended.
             let mut node = h.read_u64(obj + T_TBC)?;
             while node != 0 {

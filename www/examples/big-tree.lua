@@ -3,10 +3,11 @@
 -- the tree lives mostly in IndexedDB, and pages come in and go out
 -- as the program walks it.
 local DEPTH = 15
+local PAD = string.rep("-", 320)
 
 local function build(depth, id)
-  -- Every node carries a small string: the heap grows to about 48 MiB.
-  local node = { id = id, label = "node-" .. id }
+  -- Every node carries a string of its own: the heap grows to about 48 MiB.
+  local node = { id = id, label = "node-" .. id .. PAD }
   if depth > 0 then
     node.left = build(depth - 1, 2 * id)
     node.right = build(depth - 1, 2 * id + 1)

@@ -14,9 +14,10 @@ pub fn new_thread(ctx: &mut Ctx, f: Value, slots: u64) -> Result<Addr, Fault> {
     let th = new_object(ctx.h, ctx.g, Kind::Thread, T_SIZE)?;
     let before = ctx.h.bytes_in_use()?;
     let slots = slots + ERROR_SLOTS;
-    let stack = ctx.h.alloc(slots * VALUE_SIZE)?;
-    // Only the stack pages a thread touches cost anything: the collector
-    // does not count the reservation as Lua data.
+    // Only the stack pages a thread touches cost anything: the stack is a
+    // reservation, not counted in the bytes in use (heaps made before
+    // reservations existed counted it; the collector subtracts that).
+    let stack = ctx.h.alloc_reservation(slots * VALUE_SIZE)?;
     let reserved = ctx.h.bytes_in_use()? - before;
     crate::lua::gc::on_new_thread(ctx.h, ctx.g, th, reserved)?;
     let base_ci = ctx.h.alloc(CI_SIZE)?;
