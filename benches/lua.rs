@@ -68,6 +68,31 @@ fn run_vheap(source: &[u8], name: &str, memory: usize, page_size: u32) -> (Vec<u
     (out, peak, vm.stats().faults)
 }
 
+/// Counters at a point of a run: once the output starts with "built", a
+/// checkpoint leaves no dirty page and the counters and the Lua data are
+/// sampled; the run then goes to its end and checkpoints again, writing
+/// every page left dirty. Returns (output, page faults and pages written
+/// since "built", Lua bytes at "built").
+fn measure_after_built(vm: &mut LuaVm<MemStore>) -> (Vec<u8>, u64, u64, u64) {
+    let mut out = Vec::new();
+    let mut before = None;
+    loop {
+        let outcome = vm.run(1000, &mut |b| out.extend_from_slice(b)).unwrap();
+        if before.is_none() && out.starts_with(b"built") {
+            vm.checkpoint().unwrap();
+            let s = vm.stats();
+            before = Some((s.faults, s.pages_written, vm.lua_bytes().unwrap()));
+        }
+        if outcome != RunOutcome::Paused {
+            break;
+        }
+    }
+    vm.checkpoint().unwrap();
+    let (faults, written, live) = before.expect("the program prints \"built\"");
+    let s = vm.stats();
+    (out, s.faults - faults, s.pages_written - written, live)
+}
+
 /// Page faults and page writes of one full collection cycle on a live heap
 /// ten times the physical heap. The program first settles (a collection, so
 /// no cycle is in progress), then a checkpoint leaves no dirty page; the
@@ -91,32 +116,8 @@ print("collected", #keep)
     let config = HeapConfig { page_size: 4096, memory, max_size: 1 << 32 };
     let mut vm = LuaVm::create(MemStore::new(), "gc", &config).unwrap();
     vm.load(program, "=gc").unwrap().unwrap();
-    let mut out = Vec::new();
-    let mut before = None;
-    loop {
-        let outcome = vm.run(1000, &mut |b| out.extend_from_slice(b)).unwrap();
-        if before.is_none() && out.starts_with(b"built") {
-            vm.checkpoint().unwrap();
-            let s = vm.stats();
-            // Lua data, as collectgarbage("count") reports it (without the
-            // stack reservation and the collector's own bitmaps).
-            let live = vm
-                .paged_heap()
-                .access(|h| {
-                    let g = vheap::lua::state::globals_block(h)?;
-                    vheap::lua::gc::lua_bytes(h, g)
-                })
-                .unwrap();
-            before = Some((s.faults, s.pages_written, live));
-        }
-        if outcome != RunOutcome::Paused {
-            break;
-        }
-    }
+    let (out, faults, written, live) = measure_after_built(&mut vm);
     assert!(out.ends_with(b"collected\t6000\n"), "{}", String::from_utf8_lossy(&out));
-    vm.checkpoint().unwrap();
-    let (f0, w0, live) = before.unwrap();
-    let s = vm.stats();
     let live_pages = live.div_ceil(4096);
     println!(
         "\nGC: one full cycle over {:.1} MB live ({} pages, {:.0}x the {} KiB physical heap): {} page faults ({:.2} per live page), {} pages written ({:.2} per live page)",
@@ -124,10 +125,10 @@ print("collected", #keep)
         live_pages,
         live as f64 / memory as f64,
         memory / 1024,
-        s.faults - f0,
-        (s.faults - f0) as f64 / live_pages as f64,
-        s.pages_written - w0,
-        (s.pages_written - w0) as f64 / live_pages as f64
+        faults,
+        faults as f64 / live_pages as f64,
+        written,
+        written as f64 / live_pages as f64
     );
 }
 
@@ -182,27 +183,12 @@ print(#ring)
         let config = HeapConfig { page_size: 4096, memory, max_size: 1 << 32 };
         let mut vm = LuaVm::create(MemStore::new(), "churn", &config).unwrap();
         vm.load(program.as_bytes(), "=churn").unwrap().unwrap();
-        let mut out = Vec::new();
-        let mut before = None;
-        loop {
-            let outcome = vm.run(1000, &mut |b| out.extend_from_slice(b)).unwrap();
-            if before.is_none() && out.starts_with(b"built") {
-                vm.checkpoint().unwrap();
-                let s = vm.stats();
-                before = Some((s.faults, s.pages_written));
-            }
-            if outcome != RunOutcome::Paused {
-                break;
-            }
-        }
-        vm.checkpoint().unwrap();
-        let (f0, w0) = before.unwrap();
-        let s = vm.stats();
+        let (_, faults, written, _) = measure_after_built(&mut vm);
         println!(
             "GC old+churn ({mode}): 1M short-lived tables beside 4 MB of old data, {} KiB physical heap: {} page faults, {} pages written",
             memory / 1024,
-            s.faults - f0,
-            s.pages_written - w0
+            faults,
+            written
         );
     }
 }

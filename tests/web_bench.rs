@@ -120,13 +120,8 @@ async fn raw_get(db: &idb::Database, count: usize, per_txn: usize) -> f64 {
 type Heap = PagedHeap<Staged<IdbStore>>;
 
 /// Runs a heap operation, awaiting IndexedDB whenever the staged store asks.
-async fn drive<T>(heap: &mut Heap, mut op: impl FnMut(&mut Heap) -> Result<T, HeapError>) -> T {
-    loop {
-        match op(heap) {
-            Err(HeapError::Store(StoreError::WouldBlock)) => heap.store().service().await.unwrap(),
-            other => return other.unwrap(),
-        }
-    }
+async fn drive<T>(heap: &mut Heap, op: impl FnMut(&mut Heap) -> Result<T, HeapError>) -> T {
+    drive_timed(heap, &mut 0.0, op).await
 }
 
 /// `drive`, adding the time spent awaiting IndexedDB to `waited_ms`.

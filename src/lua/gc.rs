@@ -101,8 +101,10 @@ const ALLWEAK: Addr = w(11);
 /// group's bitmap chunk (0: no object was ever made there).
 const DIR: Addr = w(13);
 const DIR_GROUPS: Addr = w(14);
-/// Bytes in use that are reservations, not Lua data: untouched stack runs
-/// and the directory. Subtracted for the pacer and `collectgarbage("count")`.
+/// Bytes in use that are not Lua data: the collector's own bitmap chunks and
+/// work stacks (and, in a heap made before `Heap::alloc_reservation`
+/// existed, its thread stacks and directory). Subtracted for the pacer and
+/// `collectgarbage("count")`.
 const RESERVED: Addr = w(15);
 const THRESHOLD: Addr = w(16);
 /// Lua bytes up to which the collector's work has paid for allocation.
@@ -227,12 +229,10 @@ fn min_threshold(h: &Heap) -> u64 {
 /// Prepares the collector in a fresh global block (before any object exists).
 pub fn init(h: &mut Heap, g: Addr) -> Result<(), Fault> {
     let groups = h.max_pages()?.div_ceil(GROUP_PAGES);
-    let before = h.bytes_in_use()?;
     let dir = h.alloc_reservation(groups * 8)?;
     h.write_u64(g + DIR, dir)?;
     h.write_u64(g + DIR_GROUPS, groups)?;
-    let reserved = h.bytes_in_use()? - before;
-    h.write_u64(g + RESERVED, reserved)?;
+    h.write_u64(g + RESERVED, 0)?;
     h.write_u64(g + PAUSE, DEFAULT_PAUSE / 4)?;
     h.write_u64(g + STEPMUL, DEFAULT_STEPMUL / 4)?;
     h.write_u64(g + STEPSIZE, DEFAULT_STEPSIZE)?;
@@ -269,12 +269,11 @@ pub fn on_new_object(h: &mut Heap, g: Addr, obj: Addr) -> Result<(), Fault> {
     h.write_u64(pair + 8, m)
 }
 
-/// Records a new thread and its stack reservation.
-pub fn on_new_thread(h: &mut Heap, g: Addr, th: Addr, reserved: u64) -> Result<(), Fault> {
+/// Records a new thread on the collector's list of threads.
+pub fn on_new_thread(h: &mut Heap, g: Addr, th: Addr) -> Result<(), Fault> {
     let head = h.read_u64(g + THREADS)?;
     h.write_u64(th + LINK, head)?;
-    h.write_u64(g + THREADS, th)?;
-    add_reserved(h, g, reserved as i64)
+    h.write_u64(g + THREADS, th)
 }
 
 fn add_reserved(h: &mut Heap, g: Addr, delta: i64) -> Result<(), Fault> {
@@ -1472,9 +1471,8 @@ fn free_object(h: &mut Heap, g: Addr, obj: Addr) -> Result<(), Fault> {
             }
         }
         Kind::Thread => {
-            // What freeing the stack takes off the bytes in use is what
-            // making it added to the reservations (nothing, unless the
-            // heap predates reservations).
+            // Freeing a stack takes something off the bytes in use only in
+            // a heap that predates reservations: that much was in RESERVED.
             let stack = h.read_u64(obj + T_STACK)?;
             let before = h.bytes_in_use()?;
             free_block(h, stack)?;

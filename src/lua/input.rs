@@ -60,13 +60,6 @@ fn block(h: &mut Heap) -> Result<Addr, Fault> {
     Ok(b)
 }
 
-/// Whether the host already told the program that its input ended (no
-/// need to read more before a read can finish).
-pub fn at_end(h: &mut Heap) -> Result<bool, Fault> {
-    let b = h.user_word(USER_WORD_INPUT)?;
-    Ok(b != 0 && h.read_u64(b + I_EOF)? != 0)
-}
-
 /// Host side: appends `bytes` (at most [`CHUNK`]) read from the input, or
 /// records its end when `bytes` is empty. Unread bytes move to the front
 /// of the buffer first, so the buffer holds only what is not yet read.

@@ -12,14 +12,11 @@ use crate::lua::vm::call::{continue_native, precall, return_values, where_};
 /// Makes a thread whose stack holds `f` in slot 1, ready for its first resume.
 pub fn new_thread(ctx: &mut Ctx, f: Value, slots: u64) -> Result<Addr, Fault> {
     let th = new_object(ctx.h, ctx.g, Kind::Thread, T_SIZE)?;
-    let before = ctx.h.bytes_in_use()?;
     let slots = slots + ERROR_SLOTS;
     // Only the stack pages a thread touches cost anything: the stack is a
-    // reservation, not counted in the bytes in use (heaps made before
-    // reservations existed counted it; the collector subtracts that).
+    // reservation, not counted in the bytes in use.
     let stack = ctx.h.alloc_reservation(slots * VALUE_SIZE)?;
-    let reserved = ctx.h.bytes_in_use()? - before;
-    crate::lua::gc::on_new_thread(ctx.h, ctx.g, th, reserved)?;
+    crate::lua::gc::on_new_thread(ctx.h, ctx.g, th)?;
     let base_ci = ctx.h.alloc(CI_SIZE)?;
     let h = &mut *ctx.h;
     h.write_u64(th + T_STATUS, ThreadStatus::Suspended as u64)?;
